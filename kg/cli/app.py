@@ -1,0 +1,109 @@
+"""The `kg` application object, the options every command shares, and the entry point."""
+
+import functools
+import inspect
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from ..errors import EmptyResult, KGError
+from .output import Columns, write
+
+__all__ = ["app", "main", "DataOption", "FormatOption", "OutputFormat", "graph_command", "open_graph", "emit"]
+
+DISCLAIMER = (
+    "Not medical advice: the graph records what sources claim and how well each claim is "
+    "backed. Talk to a clinician about your own health."
+)
+
+app = typer.Typer(
+    name="kg",
+    help=(
+        "Explore what is known about fibromyalgia, vitamin B12 deficiency and how they relate.\n\n"
+        "Entity arguments accept a label, synonym, CURIE or IRI, in any case.\n\n" + DISCLAIMER
+    ),
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class OutputFormat(str, Enum):
+    table = "table"
+    json = "json"
+    csv = "csv"
+
+
+DataOption = Annotated[
+    Optional[list[Path]],
+    typer.Option(
+        "--data",
+        help="Extra Turtle file or folder loaded on top of the shipped ontology (repeatable; KG_DATA adds more).",
+        show_default=False,
+    ),
+]
+FormatOption = Annotated[
+    OutputFormat,
+    typer.Option("--format", "-f", help="Output format: a table to read, or JSON / CSV for other tools."),
+]
+
+
+def open_graph(data: list[Path] | None = None):
+    """The graph every command reads: shipped ontology, extensions, KG_DATA, then ``--data``."""
+    from ..graph import KnowledgeGraph
+
+    return KnowledgeGraph.load(data or ())
+
+
+#: The options that choose what graph a command reads, added to every graph command.
+GRAPH_OPTIONS = {"data": (DataOption, None)}
+
+
+def graph_command(func):
+    """Make ``func(g, ...)`` a command that takes the graph options and receives the opened graph.
+
+    The options (:data:`GRAPH_OPTIONS`) follow the command name, like its own options; the
+    wrapped function gets the loaded :class:`~kg.KnowledgeGraph` as ``g``.
+    """
+    signature = inspect.signature(func)
+    own = [p for p in signature.parameters.values() if p.name != "g"]
+    added = [
+        inspect.Parameter(name, inspect.Parameter.KEYWORD_ONLY, default=default, annotation=annotation)
+        for name, (annotation, default) in GRAPH_OPTIONS.items()
+    ]
+
+    @functools.wraps(func)
+    def command(**kwargs):
+        options = {name: kwargs.pop(name) for name in GRAPH_OPTIONS}
+        return func(g=open_graph(**options), **kwargs)
+
+    command.__signature__ = signature.replace(parameters=own + added)
+    command.__annotations__ = {p.name: p.annotation for p in own + added}
+    del command.__wrapped__  # typer must see the new signature, not the original one
+    return command
+
+
+def emit(records: list, columns: Columns, fmt: OutputFormat, *, title: str | None = None, empty: str) -> None:
+    """Print ``records``; with none, print ``[]`` for JSON and fail with the ``empty`` message."""
+    if not records:
+        if fmt is OutputFormat.json:
+            write([], columns, fmt.value)
+        raise EmptyResult(empty)
+    write(records, columns, fmt.value, title)
+
+
+def main() -> None:
+    """Entry point of the `kg` console script: a user's error is one line and a non-zero exit."""
+    try:
+        app()
+    except KGError as error:
+        message = " ".join(str(error).split())
+        print(f"kg: error: {message}", file=sys.stderr)
+        sys.exit(error.exit_code)
+    except BrokenPipeError:  # `kg ... | head` closed the pipe: not an error worth a traceback
+        sys.stderr.close()
+        sys.exit(0)

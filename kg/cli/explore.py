@@ -1,0 +1,205 @@
+"""Commands that answer relationship questions about entities."""
+
+from typing import Annotated
+
+import typer
+
+from .app import FormatOption, OutputFormat, app, emit, graph_command
+from .output import claim_row, write
+
+CLAIM_COLUMNS = [("id", "id"), ("label", "label"), ("status", "status"), ("sources", "sources"), ("note", "note")]
+
+Entity = Annotated[str, typer.Argument(help="A label, synonym, CURIE or IRI.", show_default=False)]
+
+
+@app.command()
+@graph_command
+def search(
+    g,
+    text: Annotated[str, typer.Argument(help="Text to look for in labels, synonyms and identifiers.")],
+    format: FormatOption = OutputFormat.table,
+):
+    """Entities whose label, synonym or identifier contains TEXT."""
+    hits = g.search(text)
+    emit(
+        [hit.to_dict() for hit in hits],
+        [("id", "id"), ("label", "label"), ("kind", "kind"), ("matched", "matched")],
+        format,
+        title=f"Entities matching {text!r}",
+        empty=f"nothing matches {text!r} (try a shorter or different word)",
+    )
+
+
+@app.command()
+@graph_command
+def show(g, entity: Entity, format: FormatOption = OutputFormat.table):
+    """Everything about one entity: type, definition, synonyms, identifiers, every relation in and out."""
+    details = g.show(entity)
+    relations = [
+        {"direction": "out", "relation": c.predicate.label, "other": c.object.to_dict(), "status": c.status,
+         "sources": [s.id for s in c.sources], "note": c.note}
+        for c in details.outgoing
+    ] + [
+        {"direction": "in", "relation": c.predicate.label, "other": c.subject.to_dict(), "status": c.status,
+         "sources": [s.id for s in c.sources], "note": c.note}
+        for c in details.incoming
+    ]
+    columns = [("direction", "direction"), ("relation", "relation"), ("id", "other.id"), ("label", "other.label"),
+               ("status", "status"), ("sources", "sources"), ("note", "note")]
+    if format is OutputFormat.json:
+        write(details.to_dict(), columns, "json")
+        return
+    if format is OutputFormat.csv:
+        write(relations, columns, "csv")
+        return
+    from rich.console import Console
+    from rich.markup import escape
+
+    e = details.entity
+    console = Console()
+    console.print(f"[bold]{escape(e.label)}[/] ({escape(e.id)})")
+    facts = [
+        ("classes", ", ".join(c.label for c in details.classes)),
+        ("definition", details.definition),
+        ("synonyms", ", ".join(details.synonyms)),
+        ("identifiers", ", ".join(details.identifiers)),
+        ("citation", details.citation),
+        ("notes", " ".join(details.comments)),
+    ]
+    for name, value in facts:
+        if value:
+            console.print(f"  [dim]{name}:[/] {escape(value)}")
+    if relations:
+        write(relations, columns, "table", title="Relations")
+
+
+@app.command()
+@graph_command
+def symptoms(g, condition: Entity, format: FormatOption = OutputFormat.table):
+    """The symptoms of CONDITION, each with its sources and evidence status."""
+    entity = g.resolve(condition)
+    emit(
+        [claim_row(c) for c in g.symptoms(entity)],
+        CLAIM_COLUMNS,
+        format,
+        title=f"Symptoms of {entity.label}",
+        empty=f"the graph lists no symptoms for {entity.label} ({entity.id})",
+    )
+
+
+@app.command()
+@graph_command
+def shared(
+    g,
+    conditions: Annotated[list[str], typer.Argument(help="Two or more conditions.", show_default=False)],
+    unique: Annotated[bool, typer.Option("--unique", help="Also list, in a separate section, the symptoms unique to each.")] = False,
+    format: FormatOption = OutputFormat.table,
+):
+    """The symptoms all the given CONDITIONS share (--unique adds those unique to each)."""
+    answer = g.shared(*conditions)
+    names = " and ".join(c.label for c in answer.conditions)
+    records = [
+        {**item.symptom.to_dict(), "section": "shared", "status": item.weakest,
+         "sources": sorted({s.id for claim in item.claims for s in claim.sources}),
+         "claims": [claim.to_dict() for claim in item.claims]}
+        for item in answer.shared
+    ]
+    columns = [("id", "id"), ("label", "label"), ("status", "status"), ("sources", "sources")]
+    if not records and not unique:
+        emit([], columns, format, empty=f"{names} share no symptoms in the graph")
+    uniques = [
+        {**claim_row(claim), "section": f"unique to {condition.label}", "condition": condition.id}
+        for condition in answer.conditions
+        for claim in answer.unique[condition.id]
+    ]
+    if format is not OutputFormat.table:
+        columns = [("section", "section"), *columns]
+        write(records + (uniques if unique else []), columns, format.value)
+        return
+    if records:
+        write(records, columns, "table", title=f"Symptoms shared by {names}")
+    else:
+        typer.echo(f"{names} share no symptoms in the graph.")
+    if unique:
+        for condition in answer.conditions:
+            section = [r for r in uniques if r["condition"] == condition.id]
+            write(section, columns, "table", title=f"Only {condition.label}")
+
+
+@app.command()
+@graph_command
+def paths(
+    g,
+    source: Annotated[str, typer.Argument(metavar="FROM", help="Where chains start.")],
+    target: Annotated[str, typer.Argument(metavar="TO", help="Where chains end.")],
+    max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest chain, in steps.")] = 5,
+    format: FormatOption = OutputFormat.table,
+):
+    """Every causal or mechanistic chain from FROM to TO, each step with its source and status."""
+    start, end = g.resolve(source), g.resolve(target)
+    chains = g.paths(start, end, max_length=max_length)
+    empty = f"no causal chain from {start.label} to {end.label} within {max_length} steps"
+    if format is OutputFormat.json:
+        emit([chain.to_list() for chain in chains], [], format, empty=empty)
+        return
+    rows = [
+        {"chain": number, "step": index, "from": step.subject.label, "relation": step.predicate.label,
+         "to": step.object.label, "status": step.status, "sources": [s.id for s in step.sources]}
+        for number, chain in enumerate(chains, 1)
+        for index, step in enumerate(chain.steps, 1)
+    ]
+    columns = [("chain", "chain"), ("step", "step"), ("from", "from"), ("relation", "relation"),
+               ("to", "to"), ("status", "status"), ("sources", "sources")]
+    emit(rows, columns, format, title=f"Causal chains from {start.label} to {end.label}", empty=empty)
+    if format is OutputFormat.table:
+        weak = [n for n, chain in enumerate(chains, 1) if chain.weakest != "supported"]
+        if weak:
+            typer.echo(f"Chains {', '.join(map(str, weak))} rest on at least one step that is not supported.")
+
+
+@app.command()
+@graph_command
+def foods(g, nutrient: Entity, format: FormatOption = OutputFormat.table):
+    """Foods that provide NUTRIENT."""
+    entity = g.resolve(nutrient)
+    emit(
+        [claim_row(c, other="subject") for c in g.foods(entity)],
+        CLAIM_COLUMNS,
+        format,
+        title=f"Foods that provide {entity.label}",
+        empty=f"the graph lists no foods for {entity.label} ({entity.id})",
+    )
+
+
+@app.command()
+@graph_command
+def misdiagnosis(g, condition: Entity, format: FormatOption = OutputFormat.table):
+    """What CONDITION may be mistaken for, and what may be mistaken for it."""
+    entity = g.resolve(condition)
+    records = [
+        {**claim_row(c, other="object" if c.subject == entity else "subject"),
+         "direction": "may be mistaken for" if c.subject == entity else "may be mistaken for it"}
+        for c in g.misdiagnosis(entity)
+    ]
+    emit(
+        records,
+        [("direction", "direction"), *CLAIM_COLUMNS],
+        format,
+        title=f"Misdiagnosis links of {entity.label}",
+        empty=f"the graph has no misdiagnosis links for {entity.label} ({entity.id})",
+    )
+
+
+@app.command()
+@graph_command
+def tests(g, condition: Entity, format: FormatOption = OutputFormat.table):
+    """Tests and criteria that diagnose CONDITION, and tests advised for people who have it."""
+    entity = g.resolve(condition)
+    records = [claim_row(c, other="object" if c.subject == entity else "subject") for c in g.tests(entity)]
+    emit(
+        records,
+        [("id", "id"), ("label", "label"), ("kind", "kind"), ("relation", "relation"), *CLAIM_COLUMNS[2:]],
+        format,
+        title=f"Diagnosis of {entity.label}",
+        empty=f"the graph lists no tests or criteria for {entity.label} ({entity.id})",
+    )

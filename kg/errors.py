@@ -1,0 +1,52 @@
+"""The exceptions the library raises.
+
+Every error a user can cause derives from :class:`KGError`; the command line catches that
+root alone, prints its message on one line and exits non-zero. Anything else is a bug and
+keeps its traceback.
+"""
+
+__all__ = [
+    "KGError",
+    "BadData",
+    "BadQuery",
+    "ReadOnlyQuery",
+    "UnknownEntity",
+    "AmbiguousEntity",
+    "EmptyResult",
+]
+
+
+class KGError(Exception):
+    """Root of the errors a user can cause. ``exit_code`` is what the CLI exits with."""
+
+    exit_code = 1
+
+
+class BadData(KGError):
+    """A data file is missing, unreadable or not valid Turtle."""
+
+
+class BadQuery(KGError):
+    """A SPARQL query does not parse, or a parameter cannot be bound."""
+
+
+class ReadOnlyQuery(BadQuery):
+    """An update (INSERT, DELETE, LOAD, ...) was given where only queries are allowed."""
+
+
+class UnknownEntity(KGError):
+    """A name matches no entity. ``candidates`` holds the closest names."""
+
+    exit_code = 2
+
+    def __init__(self, message: str, candidates: tuple[str, ...] = ()):
+        super().__init__(message)
+        self.candidates = candidates
+
+
+class AmbiguousEntity(UnknownEntity):
+    """A name matches more than one entity. ``candidates`` names them."""
+
+
+class EmptyResult(KGError):
+    """A question has no answer in the graph (for instance no shared symptoms)."""

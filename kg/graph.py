@@ -1,0 +1,332 @@
+"""The knowledge graph: loading, resolving names, and answering relationship questions.
+
+This is the product's core. The command line, the HTML export and the tests all go through
+:class:`KnowledgeGraph`; every answer is a plain dataclass from :mod:`kg.model`.
+"""
+
+from collections.abc import Iterable, Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib.query import Result
+from rdflib.term import Identifier
+
+from . import loading, sparql
+from .errors import EmptyResult, UnknownEntity
+from .model import (
+    Chain,
+    Claim,
+    Count,
+    Entity,
+    EntityDetails,
+    SearchHit,
+    SharedSymptom,
+    SharedSymptoms,
+    Stats,
+    status_rank,
+)
+from .namespaces import FB, curie, expand_curie
+from .resolve import NameIndex, normalise
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+__all__ = ["KnowledgeGraph", "EntityRef"]
+
+#: Anything a method accepts for an entity: a name to resolve, or an Entity already resolved.
+EntityRef = str | Entity
+
+# When an entity has several classes, the first of these names its kind.
+_KIND_ORDER = (
+    "Condition", "Symptom", "Mechanism", "BiologicalProcess", "Biomolecule", "Nutrient",
+    "FoodSource", "DiagnosticTest", "DiagnosticCriterion", "AnatomicalSite", "Intervention",
+    "Exposure", "Source",
+)
+
+
+def _kind_priority(class_iri: str) -> int:
+    local = class_iri.removeprefix(str(FB))
+    return _KIND_ORDER.index(local) if local in _KIND_ORDER else len(_KIND_ORDER)
+
+
+class KnowledgeGraph:
+    """The fibromyalgia / vitamin B12 knowledge graph.
+
+    >>> g = KnowledgeGraph.load()
+    >>> g.resolve("cobalamin").label
+    'vitamin B12'
+    >>> [s.symptom.label for s in g.shared("fibromyalgia", "B12 deficiency").shared]
+    ['brain fog', 'depression', 'fatigue', 'myalgia']
+    """
+
+    def __init__(self, graph: Graph, files: Iterable[Path] = ()):
+        self.rdf = graph
+        self.files = tuple(files)
+
+    @classmethod
+    def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None) -> "KnowledgeGraph":
+        """The shipped ontology, its extensions, ``KG_DATA`` and the extra ``data`` files."""
+        files = loading.data_files([Path(p) for p in data], env=env)
+        return cls(loading.parse_files(files), files)
+
+    # ------------------------------------------------------------------ running queries
+    def select(self, name: str, **bindings: Identifier) -> Result:
+        """Run the shipped query ``name`` with ``bindings`` bound as RDF terms."""
+        return self.rdf.query(sparql.prepared(name), initBindings=bindings)
+
+    def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
+        """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.
+
+        >>> g = KnowledgeGraph.load()
+        >>> rows = g.query("SELECT ?s WHERE { ?c fb:hasSymptom ?s }", {"c": g.resolve("fibromyalgia").ref})
+        >>> len(rows) > 5
+        True
+        """
+        return self.rdf.query(sparql.prepare(text, where), initBindings=dict(params or {}))
+
+    # ------------------------------------------------------------------ entities and names
+    @cached_property
+    def _entities(self) -> dict[str, Entity]:
+        classes: dict[str, list[tuple[str, str]]] = {}
+        labels: dict[str, str] = {}
+        for row in self.select("entities"):
+            iri = str(row.entity)
+            labels.setdefault(iri, str(row.label))
+            class_label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
+            classes.setdefault(iri, []).append((str(row["class"]), class_label))
+        entities = {}
+        for iri, label in labels.items():
+            kind = min(classes[iri], key=lambda c: (_kind_priority(c[0]), c[1]))[1]
+            entities[iri] = Entity(curie(iri), label, kind, iri)
+        return entities
+
+    @cached_property
+    def _relations(self) -> dict[str, Entity]:
+        return {
+            str(row.property): Entity(curie(str(row.property)), str(row.label or curie(str(row.property))), "relation", str(row.property))
+            for row in self.select("relations")
+        }
+
+    @cached_property
+    def _names(self) -> NameIndex:
+        rows = ((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names"))
+        return NameIndex(self._entities, rows)
+
+    def entity(self, iri: str | Identifier) -> Entity:
+        """The entity (or relation) with this IRI; an IRI the graph does not describe gets its CURIE as label."""
+        key = str(iri)
+        found = self._entities.get(key) or self._relations.get(key)
+        if found is not None:
+            return found
+        if isinstance(iri, Literal):
+            return Entity(key, key, "literal", key)
+        label = self.rdf.value(URIRef(key), RDFS.label)
+        return Entity(curie(key), str(label) if label is not None else curie(key), "", key)
+
+    def entities(self) -> list[Entity]:
+        """Every entity, in id order."""
+        return sorted(self._entities.values(), key=lambda e: e.id)
+
+    def resolve(self, name: EntityRef) -> Entity:
+        """The entity a label, synonym, CURIE or IRI stands for (case-insensitive).
+
+        >>> KnowledgeGraph.load().resolve("Pins and Needles").id
+        'fb:paresthesia'
+        """
+        if isinstance(name, Entity):
+            return name
+        return self._names.resolve(name)
+
+    def search(self, text: str) -> list[SearchHit]:
+        """Entities whose label, synonym or identifier contains ``text``."""
+        return self._names.search(text)
+
+    # ------------------------------------------------------------------ claims
+    def _claims(self, rows: Iterable) -> list[Claim]:
+        grouped: dict[tuple[str, str, str], dict] = {}
+        for row in rows:
+            key = (str(row.subject), str(row.predicate), str(row.object))
+            found = grouped.setdefault(key, {"status": None, "sources": set(), "contested": set(), "notes": set()})
+            if row.status is not None:
+                found["status"] = str(row.status)
+            if row.source is not None:
+                found["sources"].add(str(row.source))
+            if row.contestedBy is not None:
+                found["contested"].add(str(row.contestedBy))
+            if row.note is not None:
+                found["notes"].add(str(row.note))
+        claims = []
+        for (s, p, o), found in grouped.items():
+            status = found["status"]
+            claims.append(
+                Claim(
+                    subject=self.entity(s),
+                    predicate=self.entity(URIRef(p)),
+                    object=self.entity(o),
+                    status=status.rsplit("#", 1)[-1] if status else "unknown",
+                    sources=tuple(sorted((self.entity(x) for x in found["sources"]), key=lambda e: e.id)),
+                    contested_by=tuple(sorted((self.entity(x) for x in found["contested"]), key=lambda e: e.id)),
+                    note=" ".join(sorted(found["notes"])) or None,
+                )
+            )
+        return claims
+
+    def claims(self, subject: EntityRef | None = None, predicate: str | None = None, object: EntityRef | None = None) -> list[Claim]:
+        """Claims matching the given subject, relation (IRI or CURIE) and object, with provenance."""
+        bindings = {}
+        if subject is not None:
+            bindings["subject"] = self.resolve(subject).ref
+        if object is not None:
+            bindings["object"] = self.resolve(object).ref
+        if predicate is not None:
+            bindings["predicate"] = self._relation_iri(predicate)
+        return _by_strength(self._claims(self.select("claims", **bindings)))
+
+    def _relation_iri(self, predicate: str) -> URIRef:
+        iri = expand_curie(predicate) or URIRef(predicate)
+        if str(iri) in self._relations:
+            return iri
+        for key, relation in self._relations.items():
+            if normalise(relation.label) == normalise(predicate):
+                return URIRef(key)
+        known = ", ".join(sorted(r.label for r in self._relations.values()))
+        raise UnknownEntity(f"unknown relation {predicate!r} (known: {known})")
+
+    def symptoms(self, condition: EntityRef) -> list[Claim]:
+        """The symptoms of ``condition``, each as a claim with its sources and status.
+
+        >>> [c.object.label for c in KnowledgeGraph.load().symptoms("vitamin B12 deficiency")][:3]
+        ['ataxia', 'brain fog', 'depression']
+        """
+        ref = self.resolve(condition).ref
+        return _by_strength(self._claims(self.select("symptoms_of_condition", condition=ref)))
+
+    def shared(self, *conditions: EntityRef) -> SharedSymptoms:
+        """The symptoms all ``conditions`` share, and those unique to each.
+
+        Raises :class:`EmptyResult` with fewer than two conditions.
+        """
+        resolved = tuple(dict.fromkeys(self.resolve(c) for c in conditions))
+        if len(resolved) < 2:
+            raise EmptyResult("shared symptoms need at least two different conditions")
+        per_condition = {c.id: {claim.object.id: claim for claim in self.symptoms(c)} for c in resolved}
+        common = set.intersection(*(set(claims) for claims in per_condition.values()))
+        shared = [
+            SharedSymptom(per_condition[resolved[0].id][s].object, tuple(per_condition[c.id][s] for c in resolved))
+            for s in common
+        ]
+        shared.sort(key=lambda item: (status_rank(item.weakest), item.symptom.label.casefold()))
+        unique = {
+            c.id: tuple(_by_strength([claim for s, claim in per_condition[c.id].items() if s not in common]))
+            for c in resolved
+        }
+        return SharedSymptoms(resolved, tuple(shared), unique)
+
+    def foods(self, nutrient: EntityRef) -> list[Claim]:
+        """Foods that provide ``nutrient``."""
+        ref = self.resolve(nutrient).ref
+        return _by_strength(self._claims(self.select("foods_providing_nutrient", nutrient=ref)), side="subject")
+
+    def misdiagnosis(self, condition: EntityRef) -> list[Claim]:
+        """What ``condition`` may be mistaken for, and what may be mistaken for it."""
+        ref = self.resolve(condition).ref
+        return _by_strength(self._claims(self.select("misdiagnosis_links", condition=ref)))
+
+    def tests(self, condition: EntityRef) -> list[Claim]:
+        """Tests and criteria that diagnose ``condition``, and tests advised for people who have it."""
+        ref = self.resolve(condition).ref
+        return _by_strength(self._claims(self.select("diagnostic_tests", condition=ref)))
+
+    def show(self, name: EntityRef) -> EntityDetails:
+        """Everything the graph says about one entity, relations in and out included."""
+        entity = self.resolve(name)
+        fields: dict[str, list[str]] = {}
+        for row in self.select("entity_details", entity=entity.ref):
+            value = curie(str(row.value)) if row.field.value == "identifier" else str(row.value)
+            fields.setdefault(str(row.field), []).append(value)
+        classes = sorted(
+            {self.entity(c) for c in self.rdf.objects(entity.ref, RDF.type)
+             if str(c) != "http://www.w3.org/2002/07/owl#NamedIndividual"},
+            key=lambda e: e.id,
+        )
+        return EntityDetails(
+            entity=entity,
+            classes=tuple(classes),
+            definition=(fields.get("definition") or [None])[0],
+            synonyms=tuple(sorted(set(fields.get("synonym", [])), key=str.casefold)),
+            identifiers=tuple(sorted(set(fields.get("identifier", [])))),
+            comments=tuple(sorted(set(fields.get("comment", [])))),
+            citation=(fields.get("citation") or [None])[0],
+            outgoing=tuple(self.claims(subject=entity)),
+            incoming=tuple(self.claims(object=entity)),
+        )
+
+    # ------------------------------------------------------------------ graph algorithms
+    def to_networkx(self, *, causal_only: bool = False) -> "nx.MultiDiGraph":
+        """The claims as a networkx MultiDiGraph.
+
+        Nodes are entity ids (CURIEs) with ``label``, ``kind`` and ``iri``; each claim is an
+        edge keyed by its relation's id, with ``label``, ``status``, ``sources`` and the
+        :class:`Claim` itself as ``claim``. ``causal_only`` keeps the relations that causal
+        chains walk.
+
+        >>> G = KnowledgeGraph.load().to_networkx()
+        >>> G.nodes["fb:fibromyalgia"]["kind"]
+        'condition'
+        """
+        import networkx as nx
+
+        claims = self.claims()
+        if causal_only:
+            causal = {curie(str(row.property)) for row in self.select("causal_relations")}
+            claims = [c for c in claims if c.predicate.id in causal]
+        G = nx.MultiDiGraph()
+        for entity in self._entities.values():
+            if entity.kind != "source" or not causal_only:
+                G.add_node(entity.id, label=entity.label, kind=entity.kind, iri=entity.iri)
+        for claim in claims:
+            for end in (claim.subject, claim.object):
+                if end.id not in G:
+                    G.add_node(end.id, label=end.label, kind=end.kind, iri=end.iri)
+            G.add_edge(
+                claim.subject.id, claim.object.id, key=claim.predicate.id,
+                label=claim.predicate.label, status=claim.status,
+                sources=tuple(s.id for s in claim.sources), claim=claim,
+            )
+        return G
+
+    def paths(self, source: EntityRef, target: EntityRef, max_length: int = 5) -> list[Chain]:
+        """Every causal or mechanistic chain from ``source`` to ``target`` of at most ``max_length`` steps.
+
+        Shortest first, then by the strength of their weakest step.
+
+        >>> chains = KnowledgeGraph.load().paths("fibromyalgia", "vitamin B12 deficiency")
+        >>> all(c.steps[-1].object.label == "vitamin B12 deficiency" for c in chains)
+        True
+        """
+        from .algorithms import causal_chains
+
+        start, end = self.resolve(source), self.resolve(target)
+        G = self.to_networkx(causal_only=True)
+        chains = [
+            Chain(tuple(G.edges[u, v, key]["claim"] for u, v, key in path))
+            for path in causal_chains(G, start.id, end.id, max_length=max_length)
+        ]
+        chains.sort(key=lambda chain: (len(chain.steps), status_rank(chain.weakest), [s.object.label for s in chain.steps]))
+        return chains
+
+    # ------------------------------------------------------------------ counts and export
+    def stats(self) -> Stats:
+        """Entities by class, claims by relation and by evidence status."""
+        counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
+        counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
+        counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
+        return Stats(len(self.rdf), tuple(counts), tuple(str(f) for f in self.files))
+
+
+
+def _by_strength(claims: list[Claim], side: str = "object") -> list[Claim]:
+    """Claims ordered strongest evidence first, then by the label of the entity on ``side``."""
+    return sorted(claims, key=lambda c: (c.rank, getattr(c, side).label.casefold(), c.predicate.id, c.subject.id))

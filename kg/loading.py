@@ -1,0 +1,89 @@
+"""Finding and parsing the Turtle files that make up the graph.
+
+The graph is the shipped ontology (``ontology/*.ttl``), then every extension file
+(``ontology/extensions/*.ttl``), then the files named by the ``KG_DATA`` environment
+variable (a path list), then the files given with ``--data``. A directory stands for the
+``*.ttl`` files in it, in name order.
+"""
+
+import os
+from pathlib import Path
+
+from rdflib import Graph
+
+from .errors import BadData
+from .namespaces import PREFIXES
+
+__all__ = ["ontology_dir", "extensions_dir", "data_files", "parse_files"]
+
+_PACKAGE = Path(__file__).resolve().parent
+
+
+def ontology_dir() -> Path:
+    """The folder of the shipped Turtle files.
+
+    An installed wheel carries them as ``kg/ontology``; a source checkout (and an editable
+    install) has them beside the package, at the top of the repository.
+    """
+    installed = _PACKAGE / "ontology"
+    return installed if installed.is_dir() else _PACKAGE.parent / "ontology"
+
+
+def extensions_dir() -> Path:
+    """The folder of extension files loaded on top of the shipped ontology."""
+    return ontology_dir() / "extensions"
+
+
+def _expand(path: Path) -> list[Path]:
+    if path.is_dir():
+        return sorted(path.glob("*.ttl"))
+    if not path.exists():
+        raise BadData(f"{path}: no such file or directory (check the path given to --data or KG_DATA)")
+    return [path]
+
+
+def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = None) -> list[Path]:
+    """Every Turtle file the graph is made of, in load order, each once.
+
+    ``env`` defaults to the ``KG_DATA`` environment variable.
+
+    >>> [p.name for p in data_files()][:3]
+    ['curated.ttl', 'schema.ttl', 'sources.ttl']
+    """
+    env = os.environ.get("KG_DATA", "") if env is None else env
+    files = sorted(ontology_dir().glob("*.ttl")) + sorted(extensions_dir().glob("*.ttl"))
+    for part in [p for p in env.split(os.pathsep) if p.strip()]:
+        files += _expand(Path(part))
+    for path in extra:
+        files += _expand(Path(path))
+    unique: dict[Path, None] = {}
+    for path in files:
+        unique.setdefault(path.resolve(), None)
+    return list(unique)
+
+
+def _parse_into(graph: Graph, path: Path) -> None:
+    try:
+        graph.parse(path, format="turtle")
+    except OSError as error:
+        raise BadData(f"{path}: cannot read: {error.strerror or error}") from None
+    except UnicodeDecodeError as error:
+        raise BadData(f"{path}: not UTF-8 text ({error.reason} at byte {error.start})") from None
+    except Exception as error:  # rdflib raises BadSyntax and plain Exceptions alike
+        line = getattr(error, "lines", None)
+        why = getattr(error, "_why", None) or str(error).splitlines()[0]
+        where = f"{path}:{line + 1}" if isinstance(line, int) else str(path)
+        raise BadData(f"{where}: invalid Turtle: {why} (fix the file at that line)") from None
+
+
+def parse_files(files: list[Path]) -> Graph:
+    """Parse ``files`` into one rdflib Graph with the project's prefixes bound.
+
+    Raises :class:`~kg.errors.BadData` naming the file and line of the first error.
+    """
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for path in files:
+        _parse_into(graph, path)
+    return graph

@@ -1,0 +1,111 @@
+"""Resolving what a person types (a label, synonym, CURIE or IRI) to one entity."""
+
+import difflib
+import re
+from collections import defaultdict
+from collections.abc import Iterable, Mapping
+
+from .errors import AmbiguousEntity, UnknownEntity
+from .model import Entity, SearchHit
+from .namespaces import curie, expand_curie
+
+__all__ = ["normalise", "NameIndex"]
+
+_SEPARATORS = re.compile(r"[\s_\-]+")
+# A label beats a synonym or identifier when one name points at several entities.
+_PRECEDENCE = {"label": 0, "identifier": 1, "curie": 1, "synonym": 2}
+
+
+def normalise(name: str) -> str:
+    """The form names are compared in: case-folded, hyphens and runs of space made one space.
+
+    >>> normalise("  Vitamin-B12   Deficiency ")
+    'vitamin b12 deficiency'
+    """
+    return _SEPARATORS.sub(" ", name.casefold()).strip()
+
+
+class NameIndex:
+    """Every name of every entity, for exact resolution and for search.
+
+    ``names`` yields ``(iri, name, kind)`` with kind one of label, synonym, identifier.
+
+    >>> fm = Entity("fb:fibromyalgia", "fibromyalgia", "condition", "https://w3id.org/fibro-b12/kg#fibromyalgia")
+    >>> index = NameIndex({fm.iri: fm}, [(fm.iri, "fibromyalgia", "label"), (fm.iri, "FM", "synonym")])
+    >>> index.resolve("fm").label
+    'fibromyalgia'
+    >>> index.resolve("FB:Fibromyalgia").id
+    'fb:fibromyalgia'
+    """
+
+    def __init__(self, entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]):
+        self._entities = entities
+        self._by_name: dict[str, dict[str, int]] = defaultdict(dict)
+        self._display: dict[tuple[str, str], str] = {}
+        self._kind: dict[tuple[str, str], int] = {}
+        for iri, entity in entities.items():
+            self._add(iri, entity.id, "curie")
+            self._add(iri, iri, "curie")
+        for iri, name, kind in names:
+            if iri not in entities:
+                continue
+            shown = curie(name) if kind == "identifier" else name
+            self._add(iri, shown, kind)
+
+    def _add(self, iri: str, name: str, kind: str) -> None:
+        key = normalise(name)
+        rank = _PRECEDENCE[kind]
+        best = self._by_name[key].get(iri)
+        if best is None or rank < best:
+            self._by_name[key][iri] = rank
+        if kind != "curie":
+            self._display.setdefault((iri, key), name)
+            self._kind[iri, key] = min(rank, self._kind.get((iri, key), rank))
+
+    def resolve(self, name: str) -> Entity:
+        """The one entity ``name`` stands for.
+
+        Raises :class:`UnknownEntity` with the closest names when none matches, and
+        :class:`AmbiguousEntity` naming the candidates when several match equally well.
+        """
+        text = name.strip().strip("<>")
+        key = normalise(text)
+        if (iri := expand_curie(text)) is not None and str(iri) in self._entities:
+            return self._entities[str(iri)]
+        matches = self._by_name.get(key, {})
+        if matches:
+            best = min(matches.values())
+            winners = sorted(iri for iri, rank in matches.items() if rank == best)
+            if len(winners) == 1:
+                return self._entities[winners[0]]
+            labels = tuple(f"{self._entities[i].label} ({self._entities[i].id})" for i in winners)
+            raise AmbiguousEntity(
+                f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead",
+                labels,
+            )
+        candidates = self.closest(name)
+        hint = f"; did you mean: {', '.join(candidates)}?" if candidates else ""
+        raise UnknownEntity(f"unknown entity {name!r}{hint} (try `kg search TEXT`)", candidates)
+
+    def closest(self, name: str, n: int = 5) -> tuple[str, ...]:
+        """Up to ``n`` labels or synonyms that look like ``name``, best first."""
+        key = normalise(name)
+        shown = {key_: display for (_, key_), display in self._display.items()}
+        near = difflib.get_close_matches(key, list(shown), n=n, cutoff=0.6)
+        if len(near) < n and len(key) >= 3:
+            near += sorted((k for k in shown if key in k and k not in near), key=len)[: n - len(near)]
+        return tuple(shown[k] for k in near)
+
+    def search(self, text: str) -> list[SearchHit]:
+        """Entities with a label, synonym or identifier containing ``text``; exact matches first."""
+        key = normalise(text)
+        hits: dict[str, tuple[tuple, str]] = {}
+        for (iri, name_key), display in self._display.items():
+            if key not in name_key:
+                continue
+            entity = self._entities[iri]
+            order = (name_key != key, not name_key.startswith(key), self._kind[iri, name_key], entity.label.casefold())
+            if iri not in hits or order < hits[iri][0]:
+                hits[iri] = (order, display)
+        ranked = sorted(hits.items(), key=lambda item: (item[1][0], item[0]))
+        return [SearchHit(self._entities[iri], display) for iri, (_, display) in ranked]

@@ -1,0 +1,183 @@
+"""Named SPARQL queries (the ``.rq`` files of ``kg/queries``) and safe query preparation.
+
+Each ``.rq`` file starts with comment lines: the first says what question it answers, and
+lines of the form ``# param NAME: what it is`` declare the parameters a caller binds.
+Parameters are bound as RDF terms (rdflib ``initBindings``), never pasted into the text.
+"""
+
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import rdflib.plugins.sparql
+from pyparsing import ParseException
+from rdflib import Literal, URIRef
+from rdflib.plugins.sparql import prepareQuery
+from rdflib.plugins.sparql.parser import parseUpdate
+from rdflib.plugins.sparql.sparql import Query
+from rdflib.term import Identifier
+from rdflib.util import from_n3
+
+from .errors import BadQuery, ReadOnlyQuery
+from .namespaces import PREFIXES, expand_curie
+
+__all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "QUERY_DIR"]
+
+QUERY_DIR = Path(__file__).resolve().parent / "queries"
+
+# A FROM clause must not make rdflib fetch a graph from the network.
+rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+
+#: Every query may use the project's prefixes without declaring them.
+PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
+_PROLOGUE_LINES = PROLOGUE.count("\n")
+_PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(.*)$")
+
+
+@dataclass(frozen=True)
+class NamedQuery:
+    """A query shipped with the package."""
+
+    name: str
+    description: str
+    params: dict[str, str]
+    text: str
+    path: Path
+
+
+def _read(path: Path) -> NamedQuery:
+    text = path.read_text(encoding="utf-8")
+    comments = [line for line in text.splitlines() if line.startswith("#")]
+    params = {}
+    description = ""
+    for line in comments:
+        if match := _PARAM_LINE.match(line):
+            params[match.group(1)] = match.group(2).strip()
+        elif not description:
+            description = line.lstrip("# ").strip()
+    return NamedQuery(path.stem, description, params, text, path)
+
+
+@cache
+def named_queries() -> dict[str, NamedQuery]:
+    """The queries shipped in ``kg/queries``, by name.
+
+    >>> "symptoms_of_condition" in named_queries()
+    True
+    """
+    return {path.stem: _read(path) for path in sorted(QUERY_DIR.glob("*.rq"))}
+
+
+def named_query(name: str) -> NamedQuery:
+    """The shipped query called ``name``; :class:`BadQuery` lists the names when unknown."""
+    try:
+        return named_queries()[name]
+    except KeyError:
+        known = ", ".join(named_queries())
+        raise BadQuery(f"no named query {name!r} (known: {known}; see `kg queries`)") from None
+
+
+def _uses_service(node) -> bool:
+    if getattr(node, "name", None) == "ServiceGraphPattern":
+        return True
+    if isinstance(node, dict):
+        return any(_uses_service(value) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_uses_service(value) for value in node)
+    return False
+
+
+def _syntax_error(error: ParseException, where: str) -> BadQuery:
+    line = max(error.lineno - _PROLOGUE_LINES, 1)
+    return BadQuery(f"{where}:{line}:{error.col}: SPARQL syntax error: {error.msg} (fix the query there)")
+
+
+def prepare(text: str, where: str = "query") -> Query:
+    """Parse ``text`` as a read-only SPARQL query with the project's prefixes.
+
+    Updates are refused with :class:`ReadOnlyQuery`, syntax errors reported with their line
+    and column, SERVICE clauses refused (no network at run time).
+
+    >>> prepare("SELECT ?s WHERE { ?s a fb:Condition }").algebra.name
+    'SelectQuery'
+    >>> prepare("DELETE WHERE { ?s ?p ?o }")
+    Traceback (most recent call last):
+    ...
+    kg.errors.ReadOnlyQuery: query: updates are refused: kg only reads the graph (use a SELECT, ASK, CONSTRUCT or DESCRIBE query)
+    """
+    try:
+        query = prepareQuery(PROLOGUE + text)
+    except ParseException as error:
+        try:
+            parseUpdate(PROLOGUE + text)
+        except ParseException:
+            raise _syntax_error(error, where) from None
+        raise ReadOnlyQuery(
+            f"{where}: updates are refused: kg only reads the graph "
+            "(use a SELECT, ASK, CONSTRUCT or DESCRIBE query)"
+        ) from None
+    except Exception as error:  # rdflib reports unknown prefixes and the like this way
+        raise BadQuery(f"{where}: invalid SPARQL: {error}") from None
+    if _uses_service(query.algebra):
+        raise BadQuery(f"{where}: SERVICE clauses are refused: kg makes no network requests")
+    return query
+
+
+@cache
+def prepared(name: str) -> Query:
+    """The shipped query ``name``, parsed once per process."""
+    query = named_query(name)
+    return prepare(query.text, where=str(query.path))
+
+
+_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
+
+
+def parse_param(text: str) -> tuple[str, Identifier]:
+    """Turn ``NAME=VALUE`` into a variable name and an RDF term.
+
+    VALUE is read as: ``<IRI>``; a CURIE of a known prefix (``fb:fibromyalgia``); a number;
+    an N3 literal (``"text"@en``, ``"1"^^xsd:integer``); anything else is a plain literal.
+
+    >>> parse_param("condition=fb:fibromyalgia")
+    ('condition', rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#fibromyalgia'))
+    >>> parse_param("label=fatigue")
+    ('label', rdflib.term.Literal('fatigue'))
+    >>> parse_param("n=3")[1].toPython()
+    3
+    """
+    name, sep, value = text.partition("=")
+    name = name.strip().lstrip("?$")
+    if not sep or not re.fullmatch(r"\w+", name):
+        raise BadQuery(f"parameter {text!r}: expected NAME=VALUE, for example condition=fb:fibromyalgia")
+    if value.startswith("<") and value.endswith(">"):
+        return name, URIRef(value[1:-1])
+    if (iri := expand_curie(value)) is not None:
+        return name, iri
+    if _NUMBER.match(value):
+        return name, _number(value)
+    if value.startswith('"'):
+        try:
+            term = from_n3(value, nsm=_namespace_manager())
+        except Exception:
+            raise BadQuery(f"parameter {name}: {value!r} is not a valid N3 literal") from None
+        if isinstance(term, Literal):
+            return name, term
+    return name, Literal(value)
+
+
+def _number(value: str) -> Literal:
+    if re.fullmatch(r"[+-]?\d+", value):
+        return Literal(int(value))
+    return Literal(float(value))
+
+
+@cache
+def _namespace_manager():
+    from rdflib import Graph
+
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    return graph.namespace_manager

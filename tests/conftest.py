@@ -1,0 +1,43 @@
+"""Shared test helpers: run the real `kg` console script, and the graph as the library loads it."""
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kg import KnowledgeGraph
+
+ROOT = Path(__file__).resolve().parent.parent
+KG = str(Path(sys.executable).with_name("kg"))
+
+# Entities the tests talk about, by id.
+FIBROMYALGIA = "fb:fibromyalgia"
+B12_DEFICIENCY = "fb:vitamin-b12-deficiency"
+VITAMIN_B12 = "fb:vitamin-b12"
+ARTICLE = "src:article"
+
+
+def run_kg(*args, env=None, cwd=None, input=None) -> subprocess.CompletedProcess:
+    """Run the installed `kg` command as a user would, without KG_DATA leaking in."""
+    environment = {k: v for k, v in os.environ.items() if k != "KG_DATA"}
+    environment.update(env or {})
+    environment.setdefault("COLUMNS", "200")
+    return subprocess.run(
+        [KG, *map(str, args)], capture_output=True, text=True, env=environment, cwd=cwd or ROOT,
+        input=input, timeout=120,
+    )
+
+
+def kg_json(*args, **kwargs):
+    """Run `kg ... --format json`, assert it succeeded, and return the parsed JSON."""
+    result = run_kg(*args, "--format", "json", **kwargs)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+@pytest.fixture(scope="session")
+def g() -> KnowledgeGraph:
+    return KnowledgeGraph.load(env="")
