@@ -13,6 +13,7 @@ __all__ = [
     "UnknownEntity",
     "AmbiguousEntity",
     "EmptyResult",
+    "EndpointError",
 ]
 
 
@@ -50,3 +51,7 @@ class AmbiguousEntity(UnknownEntity):
 
 class EmptyResult(KGError):
     """A question has no answer in the graph (for instance no shared symptoms)."""
+
+
+class EndpointError(KGError):
+    """A SPARQL endpoint refused, timed out, failed or gave a reply that is not SPARQL."""

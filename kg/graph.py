@@ -9,12 +9,13 @@ from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from rdflib import RDF, RDFS, Graph, Literal, URIRef
+from rdflib import Graph, Literal, URIRef
 from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .errors import EmptyResult, UnknownEntity
+from .backends import Backend, MemoryBackend, get_backend
+from .errors import BadData, EmptyResult, UnknownEntity
 from .model import (
     Chain,
     Claim,
@@ -61,20 +62,38 @@ class KnowledgeGraph:
     ['brain fog', 'depression', 'fatigue', 'myalgia']
     """
 
-    def __init__(self, graph: Graph, files: Iterable[Path] = ()):
-        self.rdf = graph
+    def __init__(self, graph: Graph | Backend, files: Iterable[Path] = ()):
+        self.backend: Backend = MemoryBackend(graph) if isinstance(graph, Graph) else graph
         self.files = tuple(files)
 
     @classmethod
-    def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None) -> "KnowledgeGraph":
-        """The shipped ontology, its extensions, ``KG_DATA`` and the extra ``data`` files."""
-        files = loading.data_files([Path(p) for p in data], env=env)
-        return cls(loading.parse_files(files), files)
+    def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None,
+             backend: str | None = None, timeout: float | None = None) -> "KnowledgeGraph":
+        """The shipped ontology, its extensions, imports, ``KG_DATA`` and the extra ``data`` files.
+
+        ``backend`` chooses the store (see :func:`kg.backends.get_backend`): ``oxigraph``
+        (the default, or ``KG_BACKEND``), ``memory``, or a SPARQL endpoint's URL, which
+        holds its own graph (then no file is read). ``timeout`` bounds endpoint requests.
+        """
+        data = [Path(p) for p in data]
+        store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
+        if data and not hasattr(store, "files"):
+            raise BadData(f"--data cannot add files to the endpoint {store.location} (load them into it with `kg load`)")
+        return cls(store, getattr(store, "files", ()))
+
+    @cached_property
+    def rdf(self) -> Graph:
+        """The whole graph as an rdflib Graph (copied out of the store unless that is rdflib's)."""
+        if isinstance(self.backend, MemoryBackend):
+            return self.backend.graph
+        graph = loading.parse_files([])
+        graph.parse(data=self.backend.ntriples().decode("utf-8"), format="nt")
+        return graph
 
     # ------------------------------------------------------------------ running queries
     def select(self, name: str, **bindings: Identifier) -> Result:
         """Run the shipped query ``name`` with ``bindings`` bound as RDF terms."""
-        return self.rdf.query(sparql.prepared(name), initBindings=bindings)
+        return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.
@@ -84,7 +103,8 @@ class KnowledgeGraph:
         >>> len(rows) > 5
         True
         """
-        return self.rdf.query(sparql.prepare(text, where), initBindings=dict(params or {}))
+        sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
+        return self.backend.query(sparql.PROLOGUE + text, dict(params or {}))
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
@@ -122,7 +142,7 @@ class KnowledgeGraph:
             return found
         if isinstance(iri, Literal):
             return Entity(key, key, "literal", key)
-        label = self.rdf.value(URIRef(key), RDFS.label)
+        label = next(iter(self.select("label_of", entity=URIRef(key))))[0]
         return Entity(curie(key), str(label) if label is not None else curie(key), "", key)
 
     def entities(self) -> list[Entity]:
@@ -247,8 +267,8 @@ class KnowledgeGraph:
             value = curie(str(row.value)) if row.field.value == "identifier" else str(row.value)
             fields.setdefault(str(row.field), []).append(value)
         classes = sorted(
-            {self.entity(c) for c in self.rdf.objects(entity.ref, RDF.type)
-             if str(c) != "http://www.w3.org/2002/07/owl#NamedIndividual"},
+            {self.entity(row["class"]) for row in self.select("classes_of", entity=entity.ref)
+             if str(row["class"]) != "http://www.w3.org/2002/07/owl#NamedIndividual"},
             key=lambda e: e.id,
         )
         return EntityDetails(
@@ -323,7 +343,8 @@ class KnowledgeGraph:
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
         counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
-        return Stats(len(self.rdf), tuple(counts), tuple(str(f) for f in self.files))
+        files = tuple(str(f) for f in self.files) or (self.backend.location,)
+        return Stats(self.backend.triple_count(), tuple(counts), files)
 
 
 

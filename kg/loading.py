@@ -1,7 +1,8 @@
 """Finding and parsing the Turtle files that make up the graph.
 
 The graph is the shipped ontology (``ontology/*.ttl``), then every extension file
-(``ontology/extensions/*.ttl``), then the files named by the ``KG_DATA`` environment
+(``ontology/extensions/*.ttl``), then the imports in the user's data folder (``kg import``,
+``imports/*.nt``), then the files named by the ``KG_DATA`` environment
 variable (a path list), then the files given with ``--data``. A directory stands for the
 ``*.ttl`` files in it, in name order.
 """
@@ -14,7 +15,7 @@ from rdflib import Graph
 from .errors import BadData
 from .namespaces import PREFIXES
 
-__all__ = ["ontology_dir", "extensions_dir", "data_files", "parse_files"]
+__all__ = ["ontology_dir", "extensions_dir", "imports_dir", "imported_files", "data_files", "parse_files"]
 
 _PACKAGE = Path(__file__).resolve().parent
 
@@ -30,8 +31,25 @@ def ontology_dir() -> Path:
 
 
 def extensions_dir() -> Path:
-    """The folder of extension files loaded on top of the shipped ontology."""
-    return ontology_dir() / "extensions"
+    """The folder of extension files loaded on top of the shipped ontology.
+
+    ``KG_EXTENSIONS_DIR`` names another folder instead (the tests use it so that they never
+    write into the real ``ontology/extensions/``).
+    """
+    override = os.environ.get("KG_EXTENSIONS_DIR", "").strip()
+    return Path(override) if override else ontology_dir() / "extensions"
+
+
+def imports_dir() -> Path:
+    """The folder of imported data (``kg import``), in the user's data folder."""
+    from .backends import data_dir
+
+    return data_dir() / "imports"
+
+
+def imported_files() -> list[Path]:
+    """The imports (N-Triples files written by ``kg import``), in name order."""
+    return sorted(imports_dir().glob("*.nt"))
 
 
 def _expand(path: Path) -> list[Path]:
@@ -51,7 +69,7 @@ def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = N
     ['curated.ttl', 'schema.ttl', 'sources.ttl']
     """
     env = os.environ.get("KG_DATA", "") if env is None else env
-    files = sorted(ontology_dir().glob("*.ttl")) + sorted(extensions_dir().glob("*.ttl"))
+    files = sorted(ontology_dir().glob("*.ttl")) + sorted(extensions_dir().glob("*.ttl")) + imported_files()
     for part in [p for p in env.split(os.pathsep) if p.strip()]:
         files += _expand(Path(part))
     for path in extra:
@@ -64,7 +82,7 @@ def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = N
 
 def _parse_into(graph: Graph, path: Path) -> None:
     try:
-        graph.parse(path, format="turtle")
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     except OSError as error:
         raise BadData(f"{path}: cannot read: {error.strerror or error}") from None
     except UnicodeDecodeError as error:

@@ -10,24 +10,21 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-import rdflib.plugins.sparql
-from pyparsing import ParseException
+from typing import TYPE_CHECKING
+
 from rdflib import Literal, URIRef
-from rdflib.plugins.sparql import prepareQuery
-from rdflib.plugins.sparql.parser import parseUpdate
-from rdflib.plugins.sparql.sparql import Query
 from rdflib.term import Identifier
-from rdflib.util import from_n3
 
 from .errors import BadQuery, ReadOnlyQuery
 from .namespaces import PREFIXES, expand_curie
 
+if TYPE_CHECKING:
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.sparql import Query
+
 __all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "QUERY_DIR"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
-
-# A FROM clause must not make rdflib fetch a graph from the network.
-rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
 
 #: Every query may use the project's prefixes without declaring them.
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
@@ -88,12 +85,25 @@ def _uses_service(node) -> bool:
     return False
 
 
-def _syntax_error(error: ParseException, where: str) -> BadQuery:
+def _syntax_error(error: "ParseException", where: str) -> BadQuery:
     line = max(error.lineno - _PROLOGUE_LINES, 1)
     return BadQuery(f"{where}:{line}:{error.col}: SPARQL syntax error: {error.msg} (fix the query there)")
 
 
-def prepare(text: str, where: str = "query") -> Query:
+def parser():
+    """rdflib's SPARQL parser, imported on first use: it costs a tenth of a second to load.
+
+    A FROM clause must not make rdflib fetch a graph from the network, so that is switched
+    off here, before any query can run.
+    """
+    import rdflib.plugins.sparql
+    from rdflib.plugins.sparql import prepareQuery
+
+    rdflib.plugins.sparql.SPARQL_LOAD_GRAPHS = False
+    return prepareQuery
+
+
+def prepare(text: str, where: str = "query") -> "Query":
     """Parse ``text`` as a read-only SPARQL query with the project's prefixes.
 
     Updates are refused with :class:`ReadOnlyQuery`, syntax errors reported with their line
@@ -106,6 +116,10 @@ def prepare(text: str, where: str = "query") -> Query:
     ...
     kg.errors.ReadOnlyQuery: query: updates are refused: kg only reads the graph (use a SELECT, ASK, CONSTRUCT or DESCRIBE query)
     """
+    from pyparsing import ParseException
+    from rdflib.plugins.sparql.parser import parseUpdate
+
+    prepareQuery = parser()
     try:
         query = prepareQuery(PROLOGUE + text)
     except ParseException as error:
@@ -125,7 +139,7 @@ def prepare(text: str, where: str = "query") -> Query:
 
 
 @cache
-def prepared(name: str) -> Query:
+def prepared(name: str) -> "Query":
     """The shipped query ``name``, parsed once per process."""
     query = named_query(name)
     return prepare(query.text, where=str(query.path))
@@ -158,6 +172,8 @@ def parse_param(text: str) -> tuple[str, Identifier]:
     if _NUMBER.match(value):
         return name, _number(value)
     if value.startswith('"'):
+        from rdflib.util import from_n3
+
         try:
             term = from_n3(value, nsm=_namespace_manager())
         except Exception:

@@ -4,6 +4,7 @@ import json
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,10 @@ from kg import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parent.parent
 KG = str(Path(sys.executable).with_name("kg"))
+
+# Tests see the shipped graph only: a user's imports (in their data folder) must not leak
+# in, and the Oxigraph cache they build is the tests' own. Set before anything loads a graph.
+os.environ["KG_HOME"] = tempfile.mkdtemp(prefix="kg-tests-")
 
 # Entities the tests talk about, by id.
 FIBROMYALGIA = "fb:fibromyalgia"

@@ -52,15 +52,44 @@ FormatOption = Annotated[
 ]
 
 
-def open_graph(data: list[Path] | None = None):
-    """The graph every command reads: shipped ontology, extensions, KG_DATA, then ``--data``."""
+BackendOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--backend", envvar="KG_BACKEND", show_default=False,
+        help="Store behind the queries: oxigraph (default; a cached embedded store) or memory (rdflib).",
+    ),
+]
+EndpointOption = Annotated[
+    Optional[str],
+    typer.Option(
+        "--endpoint", envvar="KG_ENDPOINT", show_default=False,
+        help="Ask this SPARQL 1.1 endpoint (its query URL) instead of loading the files.",
+    ),
+]
+TimeoutOption = Annotated[
+    float,
+    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, help="Seconds an endpoint request may take."),
+]
+
+
+def open_graph(data: list[Path] | None = None, backend: str | None = None, endpoint: str | None = None,
+               timeout: float = 30.0):
+    """The graph every command reads: shipped ontology, extensions, imports, KG_DATA, then ``--data``.
+
+    ``--endpoint`` reads a SPARQL endpoint instead; ``--backend`` chooses the local store.
+    """
     from ..graph import KnowledgeGraph
 
-    return KnowledgeGraph.load(data or ())
+    return KnowledgeGraph.load(data or (), backend=endpoint or backend, timeout=timeout)
 
 
 #: The options that choose what graph a command reads, added to every graph command.
-GRAPH_OPTIONS = {"data": (DataOption, None)}
+GRAPH_OPTIONS = {
+    "data": (DataOption, None),
+    "backend": (BackendOption, None),
+    "endpoint": (EndpointOption, None),
+    "timeout": (TimeoutOption, 30.0),
+}
 
 
 def graph_command(func):
