@@ -13,6 +13,8 @@ __all__ = [
     "UnknownEntity",
     "AmbiguousEntity",
     "EmptyResult",
+    "UnknownStatus",
+    "NotASymptom",
     "EndpointError",
 ]
 
@@ -51,6 +53,14 @@ class AmbiguousEntity(UnknownEntity):
 
 class EmptyResult(KGError):
     """A question has no answer in the graph (for instance no shared symptoms)."""
+
+
+class UnknownStatus(KGError):
+    """An evidence status threshold that is not one of supported, contested, unsupported, any."""
+
+
+class NotASymptom(KGError):
+    """An entity was given where a symptom is needed (a condition or test, for instance)."""
 
 
 class EndpointError(KGError):

@@ -26,6 +26,7 @@ from .model import (
     SharedSymptom,
     SharedSymptoms,
     Stats,
+    at_least,
     status_rank,
 )
 from .namespaces import FB, curie, expand_curie
@@ -33,6 +34,8 @@ from .resolve import NameIndex, normalise
 
 if TYPE_CHECKING:
     import networkx as nx
+
+    from .reasoning import Comparison, Differential
 
 __all__ = ["KnowledgeGraph", "EntityRef"]
 
@@ -111,7 +114,8 @@ class KnowledgeGraph:
     def _entities(self) -> dict[str, Entity]:
         classes: dict[str, list[tuple[str, str]]] = {}
         labels: dict[str, str] = {}
-        for row in self.select("entities"):
+        # Sorted, so that every backend (each returns rows in its own order) names an entity alike.
+        for row in sorted(self.select("entities"), key=lambda r: (str(r.entity), str(r.label), str(r["class"]))):
             iri = str(row.entity)
             labels.setdefault(iri, str(row.label))
             class_label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
@@ -131,7 +135,7 @@ class KnowledgeGraph:
 
     @cached_property
     def _names(self) -> NameIndex:
-        rows = ((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names"))
+        rows = sorted((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names"))
         return NameIndex(self._entities, rows)
 
     def entity(self, iri: str | Identifier) -> Entity:
@@ -193,8 +197,13 @@ class KnowledgeGraph:
             )
         return claims
 
-    def claims(self, subject: EntityRef | None = None, predicate: str | None = None, object: EntityRef | None = None) -> list[Claim]:
-        """Claims matching the given subject, relation (IRI or CURIE) and object, with provenance."""
+    def claims(self, subject: EntityRef | None = None, predicate: str | None = None, object: EntityRef | None = None,
+               *, min_status: str = "any") -> list[Claim]:
+        """Claims matching the given subject, relation (IRI or CURIE) and object, with provenance.
+
+        ``min_status`` (supported, contested, unsupported or any) keeps only the claims at
+        least that well backed; every method that walks relations takes it.
+        """
         bindings = {}
         if subject is not None:
             bindings["subject"] = self.resolve(subject).ref
@@ -202,7 +211,7 @@ class KnowledgeGraph:
             bindings["object"] = self.resolve(object).ref
         if predicate is not None:
             bindings["predicate"] = self._relation_iri(predicate)
-        return _by_strength(self._claims(self.select("claims", **bindings)))
+        return _by_strength(at_least(self._claims(self.select("claims", **bindings)), min_status))
 
     def _relation_iri(self, predicate: str) -> URIRef:
         iri = expand_curie(predicate) or URIRef(predicate)
@@ -214,16 +223,16 @@ class KnowledgeGraph:
         known = ", ".join(sorted(r.label for r in self._relations.values()))
         raise UnknownEntity(f"unknown relation {predicate!r} (known: {known})")
 
-    def symptoms(self, condition: EntityRef) -> list[Claim]:
+    def symptoms(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """The symptoms of ``condition``, each as a claim with its sources and status.
 
         >>> [c.object.label for c in KnowledgeGraph.load().symptoms("vitamin B12 deficiency")][:3]
         ['ataxia', 'brain fog', 'depression']
         """
         ref = self.resolve(condition).ref
-        return _by_strength(self._claims(self.select("symptoms_of_condition", condition=ref)))
+        return _by_strength(at_least(self._claims(self.select("symptoms_of_condition", condition=ref)), min_status))
 
-    def shared(self, *conditions: EntityRef) -> SharedSymptoms:
+    def shared(self, *conditions: EntityRef, min_status: str = "any") -> SharedSymptoms:
         """The symptoms all ``conditions`` share, and those unique to each.
 
         Raises :class:`EmptyResult` with fewer than two conditions.
@@ -231,7 +240,7 @@ class KnowledgeGraph:
         resolved = tuple(dict.fromkeys(self.resolve(c) for c in conditions))
         if len(resolved) < 2:
             raise EmptyResult("shared symptoms need at least two different conditions")
-        per_condition = {c.id: {claim.object.id: claim for claim in self.symptoms(c)} for c in resolved}
+        per_condition = {c.id: {claim.object.id: claim for claim in self.symptoms(c, min_status=min_status)} for c in resolved}
         common = set.intersection(*(set(claims) for claims in per_condition.values()))
         shared = [
             SharedSymptom(per_condition[resolved[0].id][s].object, tuple(per_condition[c.id][s] for c in resolved))
@@ -244,22 +253,23 @@ class KnowledgeGraph:
         }
         return SharedSymptoms(resolved, tuple(shared), unique)
 
-    def foods(self, nutrient: EntityRef) -> list[Claim]:
+    def foods(self, nutrient: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Foods that provide ``nutrient``."""
         ref = self.resolve(nutrient).ref
-        return _by_strength(self._claims(self.select("foods_providing_nutrient", nutrient=ref)), side="subject")
+        claims = at_least(self._claims(self.select("foods_providing_nutrient", nutrient=ref)), min_status)
+        return _by_strength(claims, side="subject")
 
-    def misdiagnosis(self, condition: EntityRef) -> list[Claim]:
+    def misdiagnosis(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """What ``condition`` may be mistaken for, and what may be mistaken for it."""
         ref = self.resolve(condition).ref
-        return _by_strength(self._claims(self.select("misdiagnosis_links", condition=ref)))
+        return _by_strength(at_least(self._claims(self.select("misdiagnosis_links", condition=ref)), min_status))
 
-    def tests(self, condition: EntityRef) -> list[Claim]:
+    def tests(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Tests and criteria that diagnose ``condition``, and tests advised for people who have it."""
         ref = self.resolve(condition).ref
-        return _by_strength(self._claims(self.select("diagnostic_tests", condition=ref)))
+        return _by_strength(at_least(self._claims(self.select("diagnostic_tests", condition=ref)), min_status))
 
-    def show(self, name: EntityRef) -> EntityDetails:
+    def show(self, name: EntityRef, *, min_status: str = "any") -> EntityDetails:
         """Everything the graph says about one entity, relations in and out included."""
         entity = self.resolve(name)
         fields: dict[str, list[str]] = {}
@@ -279,18 +289,18 @@ class KnowledgeGraph:
             identifiers=tuple(sorted(set(fields.get("identifier", [])))),
             comments=tuple(sorted(set(fields.get("comment", [])))),
             citation=(fields.get("citation") or [None])[0],
-            outgoing=tuple(self.claims(subject=entity)),
-            incoming=tuple(self.claims(object=entity)),
+            outgoing=tuple(self.claims(subject=entity, min_status=min_status)),
+            incoming=tuple(self.claims(object=entity, min_status=min_status)),
         )
 
     # ------------------------------------------------------------------ graph algorithms
-    def to_networkx(self, *, causal_only: bool = False) -> "nx.MultiDiGraph":
+    def to_networkx(self, *, causal_only: bool = False, min_status: str = "any") -> "nx.MultiDiGraph":
         """The claims as a networkx MultiDiGraph.
 
         Nodes are entity ids (CURIEs) with ``label``, ``kind`` and ``iri``; each claim is an
         edge keyed by its relation's id, with ``label``, ``status``, ``sources`` and the
         :class:`Claim` itself as ``claim``. ``causal_only`` keeps the relations that causal
-        chains walk.
+        chains walk; ``min_status`` keeps the claims at least that well backed.
 
         >>> G = KnowledgeGraph.load().to_networkx()
         >>> G.nodes["fb:fibromyalgia"]["kind"]
@@ -298,7 +308,7 @@ class KnowledgeGraph:
         """
         import networkx as nx
 
-        claims = self.claims()
+        claims = self.claims(min_status=min_status)
         if causal_only:
             causal = {curie(str(row.property)) for row in self.select("causal_relations")}
             claims = [c for c in claims if c.predicate.id in causal]
@@ -317,10 +327,11 @@ class KnowledgeGraph:
             )
         return G
 
-    def paths(self, source: EntityRef, target: EntityRef, max_length: int = 5) -> list[Chain]:
+    def paths(self, source: EntityRef, target: EntityRef, max_length: int = 5, *, min_status: str = "any") -> list[Chain]:
         """Every causal or mechanistic chain from ``source`` to ``target`` of at most ``max_length`` steps.
 
-        Shortest first, then by the strength of their weakest step.
+        Shortest first, then by the strength of their weakest step. With ``min_status`` the
+        weaker claims are left out before walking, so every chain is at least that well backed.
 
         >>> chains = KnowledgeGraph.load().paths("fibromyalgia", "vitamin B12 deficiency")
         >>> all(c.steps[-1].object.label == "vitamin B12 deficiency" for c in chains)
@@ -329,13 +340,44 @@ class KnowledgeGraph:
         from .algorithms import causal_chains
 
         start, end = self.resolve(source), self.resolve(target)
-        G = self.to_networkx(causal_only=True)
+        G = self.to_networkx(causal_only=True, min_status=min_status)
         chains = [
             Chain(tuple(G.edges[u, v, key]["claim"] for u, v, key in path))
             for path in causal_chains(G, start.id, end.id, max_length=max_length)
         ]
         chains.sort(key=lambda chain: (len(chain.steps), status_rank(chain.weakest), [s.object.label for s in chain.steps]))
         return chains
+
+    # ------------------------------------------------------------------ reasoning over symptoms
+    def differential(self, symptoms: Iterable[EntityRef], *, top: int | None = 5, min_status: str = "any") -> "Differential":
+        """Conditions ranked by how well they explain ``symptoms``, rare symptoms weighing most.
+
+        The score is defined in :mod:`kg.reasoning`; each candidate also lists its symptoms not
+        given (what to ask next) and the tests that tell it from the other candidates.
+
+        >>> g = KnowledgeGraph.load()
+        >>> [c.condition.label for c in g.differential(["tingling", "gait problems", "memory loss"]).candidates]
+        ['vitamin B12 deficiency']
+        >>> [c.condition.label for c in g.differential(["chronic pain", "itchiness", "stomach cramps"]).candidates]
+        ['fibromyalgia']
+        """
+        from .reasoning import differential
+
+        return differential(self, list(symptoms), top=top, min_status=min_status)
+
+    def compare(self, first: EntityRef, second: EntityRef, *, max_length: int = 5, min_status: str = "any") -> "Comparison":
+        """Two conditions side by side: shared and unique symptoms, shared mechanisms, causal
+        chains both ways, misdiagnosis links and the tests that separate them.
+
+        >>> c = KnowledgeGraph.load().compare("fibromyalgia", "vitamin B12 deficiency")
+        >>> [s.symptom.label for s in c.symptoms.shared]
+        ['brain fog', 'depression', 'fatigue', 'myalgia']
+        >>> [t.object.label for t in c.separating_tests["fb:vitamin-b12-deficiency"]][:2]
+        ['holotranscobalamin test', 'methylmalonic acid test']
+        """
+        from .reasoning import compare
+
+        return compare(self, first, second, max_length=max_length, min_status=min_status)
 
     # ------------------------------------------------------------------ counts and export
     def stats(self) -> Stats:

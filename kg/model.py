@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 __all__ = [
     "STATUSES",
     "status_rank",
+    "MIN_STATUSES",
+    "at_least",
     "Entity",
     "Claim",
     "Chain",
@@ -31,6 +33,34 @@ def status_rank(status: str) -> int:
     True
     """
     return STATUSES.index(status) if status in STATUSES else len(STATUSES)
+
+
+#: The thresholds ``min_status`` accepts: a status keeps the claims at least that well backed
+#: (refuted and unannotated claims only pass ``any``).
+MIN_STATUSES = ("supported", "contested", "unsupported", "any")
+
+
+def at_least(claims, min_status: str = "any") -> list:
+    """The ``claims`` whose evidence status is ``min_status`` or stronger, in their order.
+
+    >>> claims = [Claim(Entity("a", "a"), Entity("r", "r"), Entity(s, s), s, ()) for s in STATUSES]
+    >>> [c.status for c in at_least(claims, "contested")]
+    ['supported', 'contested']
+    >>> len(at_least(claims, "any"))
+    4
+    >>> at_least(claims, "strong")
+    Traceback (most recent call last):
+    ...
+    kg.errors.UnknownStatus: unknown evidence status 'strong' (use one of: supported, contested, unsupported, any)
+    """
+    if min_status not in MIN_STATUSES:
+        from .errors import UnknownStatus
+
+        raise UnknownStatus(f"unknown evidence status {min_status!r} (use one of: {', '.join(MIN_STATUSES)})")
+    if min_status == "any":
+        return list(claims)
+    limit = status_rank(min_status)
+    return [claim for claim in claims if status_rank(claim.status) <= limit]
 
 
 @dataclass(frozen=True, order=True)

@@ -12,7 +12,7 @@ import typer
 from ..errors import EmptyResult, KGError
 from .output import Columns, write
 
-__all__ = ["app", "main", "DataOption", "FormatOption", "OutputFormat", "graph_command", "open_graph", "emit"]
+__all__ = ["app", "main", "DataOption", "FormatOption", "MinStatus", "MinStatusOption", "OutputFormat", "graph_command", "open_graph", "emit"]
 
 DISCLAIMER = (
     "Not medical advice: the graph records what sources claim and how well each claim is "
@@ -49,6 +49,23 @@ DataOption = Annotated[
 FormatOption = Annotated[
     OutputFormat,
     typer.Option("--format", "-f", help="Output format: a table to read, or JSON / CSV for other tools."),
+]
+
+
+class MinStatus(str, Enum):
+    supported = "supported"
+    contested = "contested"
+    unsupported = "unsupported"
+    any = "any"
+
+
+MinStatusOption = Annotated[
+    MinStatus,
+    typer.Option(
+        "--min-status",
+        help="Use only claims at least this well backed (supported > contested > unsupported); "
+             "any also keeps refuted ones. Each row shows its status.",
+    ),
 ]
 
 

@@ -4,7 +4,7 @@ from typing import Annotated
 
 import typer
 
-from .app import FormatOption, OutputFormat, app, emit, graph_command
+from .app import FormatOption, MinStatus, MinStatusOption, OutputFormat, app, emit, graph_command
 from .output import claim_row, write
 
 CLAIM_COLUMNS = [("id", "id"), ("label", "label"), ("status", "status"), ("sources", "sources"), ("note", "note")]
@@ -32,9 +32,9 @@ def search(
 
 @app.command()
 @graph_command
-def show(g, entity: Entity, format: FormatOption = OutputFormat.table):
+def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """Everything about one entity: type, definition, synonyms, identifiers, every relation in and out."""
-    details = g.show(entity)
+    details = g.show(entity, min_status=min_status.value)
     relations = [
         {"direction": "out", "relation": c.predicate.label, "other": c.object.to_dict(), "status": c.status,
          "sources": [s.id for s in c.sources], "note": c.note}
@@ -75,11 +75,11 @@ def show(g, entity: Entity, format: FormatOption = OutputFormat.table):
 
 @app.command()
 @graph_command
-def symptoms(g, condition: Entity, format: FormatOption = OutputFormat.table):
+def symptoms(g, condition: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """The symptoms of CONDITION, each with its sources and evidence status."""
     entity = g.resolve(condition)
     emit(
-        [claim_row(c) for c in g.symptoms(entity)],
+        [claim_row(c) for c in g.symptoms(entity, min_status=min_status.value)],
         CLAIM_COLUMNS,
         format,
         title=f"Symptoms of {entity.label}",
@@ -93,10 +93,11 @@ def shared(
     g,
     conditions: Annotated[list[str], typer.Argument(help="Two or more conditions.", show_default=False)],
     unique: Annotated[bool, typer.Option("--unique", help="Also list, in a separate section, the symptoms unique to each.")] = False,
+    min_status: MinStatusOption = MinStatus.any,
     format: FormatOption = OutputFormat.table,
 ):
     """The symptoms all the given CONDITIONS share (--unique adds those unique to each)."""
-    answer = g.shared(*conditions)
+    answer = g.shared(*conditions, min_status=min_status.value)
     names = " and ".join(c.label for c in answer.conditions)
     records = [
         {**item.symptom.to_dict(), "section": "shared", "status": item.weakest,
@@ -126,6 +127,14 @@ def shared(
             write(section, columns, "table", title=f"Only {condition.label}")
 
 
+def weak_chains_warning(chains, names: str = "Chains") -> str | None:
+    """A line naming each chain that rests on a step not supported, with its weakest status."""
+    weak = [f"{n} ({chain.weakest})" for n, chain in enumerate(chains, 1) if chain.weakest != "supported"]
+    if weak:
+        return f"{names} resting on a step that is not supported: {', '.join(weak)}."
+    return None
+
+
 @app.command()
 @graph_command
 def paths(
@@ -133,12 +142,15 @@ def paths(
     source: Annotated[str, typer.Argument(metavar="FROM", help="Where chains start.")],
     target: Annotated[str, typer.Argument(metavar="TO", help="Where chains end.")],
     max_length: Annotated[int, typer.Option("--max-length", min=1, max=8, help="Longest chain, in steps.")] = 5,
+    min_status: MinStatusOption = MinStatus.any,
     format: FormatOption = OutputFormat.table,
 ):
     """Every causal or mechanistic chain from FROM to TO, each step with its source and status."""
     start, end = g.resolve(source), g.resolve(target)
-    chains = g.paths(start, end, max_length=max_length)
+    chains = g.paths(start, end, max_length=max_length, min_status=min_status.value)
     empty = f"no causal chain from {start.label} to {end.label} within {max_length} steps"
+    if min_status is not MinStatus.any:
+        empty += f" using only claims at least {min_status.value} (try --min-status any)"
     if format is OutputFormat.json:
         emit([chain.to_list() for chain in chains], [], format, empty=empty)
         return
@@ -151,19 +163,17 @@ def paths(
     columns = [("chain", "chain"), ("step", "step"), ("from", "from"), ("relation", "relation"),
                ("to", "to"), ("status", "status"), ("sources", "sources")]
     emit(rows, columns, format, title=f"Causal chains from {start.label} to {end.label}", empty=empty)
-    if format is OutputFormat.table:
-        weak = [n for n, chain in enumerate(chains, 1) if chain.weakest != "supported"]
-        if weak:
-            typer.echo(f"Chains {', '.join(map(str, weak))} rest on at least one step that is not supported.")
+    if format is OutputFormat.table and (warning := weak_chains_warning(chains)):
+        typer.echo(warning)
 
 
 @app.command()
 @graph_command
-def foods(g, nutrient: Entity, format: FormatOption = OutputFormat.table):
+def foods(g, nutrient: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """Foods that provide NUTRIENT."""
     entity = g.resolve(nutrient)
     emit(
-        [claim_row(c, other="subject") for c in g.foods(entity)],
+        [claim_row(c, other="subject") for c in g.foods(entity, min_status=min_status.value)],
         CLAIM_COLUMNS,
         format,
         title=f"Foods that provide {entity.label}",
@@ -173,13 +183,13 @@ def foods(g, nutrient: Entity, format: FormatOption = OutputFormat.table):
 
 @app.command()
 @graph_command
-def misdiagnosis(g, condition: Entity, format: FormatOption = OutputFormat.table):
+def misdiagnosis(g, condition: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """What CONDITION may be mistaken for, and what may be mistaken for it."""
     entity = g.resolve(condition)
     records = [
         {**claim_row(c, other="object" if c.subject == entity else "subject"),
          "direction": "may be mistaken for" if c.subject == entity else "may be mistaken for it"}
-        for c in g.misdiagnosis(entity)
+        for c in g.misdiagnosis(entity, min_status=min_status.value)
     ]
     emit(
         records,
@@ -192,10 +202,10 @@ def misdiagnosis(g, condition: Entity, format: FormatOption = OutputFormat.table
 
 @app.command()
 @graph_command
-def tests(g, condition: Entity, format: FormatOption = OutputFormat.table):
+def tests(g, condition: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """Tests and criteria that diagnose CONDITION, and tests advised for people who have it."""
     entity = g.resolve(condition)
-    records = [claim_row(c, other="object" if c.subject == entity else "subject") for c in g.tests(entity)]
+    records = [claim_row(c, other="object" if c.subject == entity else "subject") for c in g.tests(entity, min_status=min_status.value)]
     emit(
         records,
         [("id", "id"), ("label", "label"), ("kind", "kind"), ("relation", "relation"), *CLAIM_COLUMNS[2:]],
