@@ -2,7 +2,7 @@
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Optional
 
 import typer
 
@@ -32,13 +32,18 @@ def stats(g, format: FormatOption = OutputFormat.table):
 def export(
     g,
     out: Annotated[Path, typer.Argument(metavar="OUT", help="File to write, or - for standard output.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld or graphml.")] = "ttl",
+    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml or html.")] = "ttl",
+    focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
+    depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
+    shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
+    physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live, or freeze it once laid out (default: live up to 400 nodes).", show_default=False)] = None,
+    title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
-    """Write the whole graph to OUT as Turtle, N-Triples, JSON-LD or GraphML."""
+    """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML or an interactive HTML explorer."""
     from ..export import export as export_graph
     from ..fileio import atomic_write
 
-    payload = export_graph(g, format)
+    payload = export_graph(g, format, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
     if str(out) == "-":
         sys.stdout.buffer.write(payload)
         return
