@@ -16,6 +16,7 @@ __all__ = [
     "UnknownStatus",
     "NotASymptom",
     "EndpointError",
+    "BadExportOption",
 ]
 
 
@@ -65,3 +66,7 @@ class NotASymptom(KGError):
 
 class EndpointError(KGError):
     """A SPARQL endpoint refused, timed out, failed or gave a reply that is not SPARQL."""
+
+
+class BadExportOption(KGError):
+    """An export option that the chosen format does not take, or a bad value for one."""
