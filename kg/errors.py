@@ -13,6 +13,8 @@ __all__ = [
     "UnknownEntity",
     "AmbiguousEntity",
     "EmptyResult",
+    "CannotValidate",
+    "RefusedEdit",
     "UnknownStatus",
     "NotASymptom",
     "EndpointError",
@@ -66,6 +68,17 @@ class NotASymptom(KGError):
 
 class EndpointError(KGError):
     """A SPARQL endpoint refused, timed out, failed or gave a reply that is not SPARQL."""
+
+
+class CannotValidate(KGError):
+    """Validation could not run at all (a file to check is missing, the shapes do not load)."""
+
+    exit_code = 2
+
+
+class RefusedEdit(KGError):
+    """``kg add`` / ``kg remove`` refused a change: it would lose provenance, duplicate an
+    entity, break the schema, or touch the shipped ontology. The file is left as it was."""
 
 
 class BadExportOption(KGError):

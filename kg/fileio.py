@@ -2,6 +2,7 @@
 
 import os
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BadData
@@ -9,11 +10,12 @@ from .errors import BadData
 __all__ = ["atomic_write"]
 
 
-def atomic_write(path: Path, data: bytes) -> None:
+def atomic_write(path: Path, data: bytes, *, before_replace: Callable[[Path], None] | None = None) -> None:
     """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
 
     Readers see either the old file or the new one, never a mix; on any failure the old
-    file is left as it was.
+    file is left as it was. ``before_replace`` is called with the temporary file's path
+    once it is complete, just before the rename.
     """
     path = Path(path)
     folder = path.parent if str(path.parent) else Path(".")
@@ -32,6 +34,8 @@ def atomic_write(path: Path, data: bytes) -> None:
             os.chmod(tmp, path.stat().st_mode & 0o777)
         else:
             os.chmod(tmp, 0o644)
+        if before_replace is not None:
+            before_replace(Path(tmp))
         os.replace(tmp, path)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)

@@ -1,0 +1,682 @@
+"""Extending the graph: adding and removing entities and claims in an extension file.
+
+An extension file is a Turtle file loaded on top of the shipped ontology (by default
+``ontology/extensions/local.ttl``). Every change is made under a lock on that file
+(``.NAME.lock`` beside it), so concurrent changes all land; it is checked before it is
+written (the new text must parse, hold exactly the intended triples, and add no validation
+problem), then written atomically: a refused, failed or killed change leaves the previous
+file byte for byte as it was.
+
+:func:`add_entity` and :func:`add_relation` append a block to the file, so what was
+already there (hand-written comments included) stays as it was. :func:`remove_entity` and
+:func:`remove_relation` rewrite the file in the layout ``kg add`` writes: prefixes, one block
+per subject, each claim followed by its ``owl:Axiom`` as in ``curated.ttl``.
+
+The environment variable ``KG_TEST_PAUSE_BEFORE_RENAME`` (seconds) is for tests only: it
+makes a change stop just before the rename that replaces the file, after announcing it on
+standard error, so that a test can kill the process at the worst moment.
+"""
+
+import os
+import re
+import sys
+import time
+import unicodedata
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.compare import isomorphic
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
+
+from . import loading
+from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
+from .fileio import atomic_write
+from .model import STATUSES, Entity
+from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
+from .resolve import normalise
+from .validate import Problem, ParsedFile, _parse, check, parse_turtle
+
+__all__ = [
+    "ENTITY_KINDS", "Edit", "LoadedFile", "default_file", "loaded_files",
+    "add_entity", "add_relation", "remove_entity", "remove_relation", "render_entity",
+]
+
+#: What ``kg add KIND`` can add, and the class each kind is.
+ENTITY_KINDS: dict[str, URIRef] = {
+    "condition": FB.Condition,
+    "symptom": FB.Symptom,
+    "mechanism": FB.Mechanism,
+    "food": FB.FoodSource,
+    "test": FB.DiagnosticTest,
+    "nutrient": FB.Nutrient,
+}
+
+_HEADER = (
+    "# Extension of the fibromyalgia / vitamin B12 knowledge graph, written by `kg add`.\n"
+    "# It is loaded on top of the shipped ontology; check it with `kg validate FILE`.\n"
+)
+_FILE_PREFIXES = ("fb", "src", "owl", "rdfs", "skos", "dcterms", "HP", "OMIM", "ORPHA")
+_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
+# The order of an entity's predicates in its block; others follow, sorted.
+_PREDICATE_ORDER = [RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.exactMatch,
+                    DCTERMS.bibliographicCitation, RDFS.comment]
+_AXIOM_ORDER = [RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget,
+                FB.source, FB.evidenceStatus, FB.contestedBy, RDFS.comment]
+_LOCK_TIMEOUT = 120  # seconds another kg add may hold the file before we give up
+
+
+@dataclass(frozen=True)
+class Edit:
+    """What a change did: ``action`` (added / removed), to which ``file``, and the things it touched."""
+
+    action: str
+    file: str
+    subject: Entity
+    predicate: Entity | None = None
+    object: Entity | None = None
+    new_sources: tuple[Entity, ...] = ()
+    also_removed: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        return {
+            "action": self.action,
+            "file": self.file,
+            "subject": self.subject.to_dict(),
+            "predicate": self.predicate.to_dict() if self.predicate else None,
+            "object": self.object.to_dict() if self.object else None,
+            "new_sources": [s.to_dict() for s in self.new_sources],
+            "also_removed": list(self.also_removed),
+        }
+
+    def __str__(self) -> str:
+        what = f"{self.subject.label} ({self.subject.id})"
+        if self.predicate is not None:
+            what = f"{what} {self.predicate.label} {self.object.label} ({self.object.id})"
+        elif self.subject.kind:
+            what = f"{self.subject.kind} {what}"
+        where = "to" if self.action == "added" else "from"
+        extra = "".join(f"; new source {s.id}" for s in self.new_sources)
+        extra += "".join(f"; also removed {item}" for item in self.also_removed)
+        return f"{self.action} {what} {where} {self.file}{extra}"
+
+
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file the graph was loaded from, where it came from, and how many triples it holds."""
+
+    path: str
+    kind: str  # shipped, extension, import, KG_DATA or --data
+    triples: int
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "triples": self.triples}
+
+
+def default_file() -> Path:
+    """Where ``kg add`` writes without ``--to``: ``local.ttl`` in the extensions folder."""
+    return loading.extensions_dir() / "local.ttl"
+
+
+# ---------------------------------------------------------------------- kg sources
+def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str | None = None) -> list[LoadedFile]:
+    """Each of ``files`` (as the graph loaded them) with its kind and triple count.
+
+    >>> [(f.kind, Path(f.path).name) for f in loaded_files(loading.data_files(env=""), env="")][:2]
+    [('shipped', 'curated.ttl'), ('shipped', 'schema.ttl')]
+    """
+    env = os.environ.get("KG_DATA", "") if env is None else env
+
+    def resolved(paths):
+        return {Path(p).resolve() for p in paths}
+
+    def expand(parts):
+        found = []
+        for part in parts:
+            path = Path(part)
+            found += sorted(path.glob("*.ttl")) if path.is_dir() else [path]
+        return found
+
+    kinds = [
+        ("shipped", resolved(loading.ontology_dir().glob("*.ttl"))),
+        ("extension", resolved(loading.extensions_dir().glob("*.ttl"))),
+        ("import", resolved(getattr(loading, "imported_files", list)())),
+        ("KG_DATA", resolved(expand(p for p in env.split(os.pathsep) if p.strip()))),
+    ]
+    answer = []
+    for path in files:
+        path = Path(path).resolve()
+        kind = next((name for name, members in kinds if path in members), "--data")
+        graph = Graph()
+        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
+        answer.append(LoadedFile(str(path), kind, len(graph)))
+    return answer
+
+
+# ---------------------------------------------------------------------- rendering Turtle
+def _term(node, prefixes: dict[str, str]) -> str:
+    """``node`` as Turtle: a CURIE where one of ``prefixes`` covers it, else ``<IRI>``."""
+    if isinstance(node, Literal):
+        return node.n3()
+    if isinstance(node, BNode):
+        return f"_:{node}"
+    iri = str(node)
+    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
+        local = iri[len(namespace):]
+        if iri.startswith(namespace) and _PN_LOCAL.match(local):
+            return f"{prefix}:{local}"
+    return "<" + iri.replace("\\", "%5C").replace(">", "%3E") + ">"
+
+
+def _ordered(predicates: Iterable, order: list) -> list:
+    return sorted(set(predicates), key=lambda p: (order.index(p) if p in order else len(order), str(p)))
+
+
+def _objects(graph: Graph, subject, predicate, prefixes) -> str:
+    terms = sorted(graph.objects(subject, predicate), key=lambda o: (isinstance(o, Literal), str(o)))
+    return ", ".join(_term(o, prefixes) for o in terms)
+
+
+def _block(graph: Graph, subject, prefixes: dict[str, str]) -> str:
+    """One subject and everything ``graph`` says about it, as a Turtle block."""
+    lines = []
+    for predicate in _ordered(graph.predicates(subject, None), _PREDICATE_ORDER):
+        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
+        lines.append(f"{verb} {_objects(graph, subject, predicate, prefixes)}")
+    return f"{_term(subject, prefixes)} " + " ;\n    ".join(lines) + " .\n"
+
+
+def _axiom_block(graph: Graph, axiom, prefixes: dict[str, str]) -> str:
+    """An owl:Axiom laid out as in curated.ttl: the claim on the first line, provenance after."""
+    parts = []
+    for predicate in _ordered(graph.predicates(axiom, None), _AXIOM_ORDER):
+        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
+        parts.append((predicate, f"{verb} {_objects(graph, axiom, predicate, prefixes)}"))
+    head = [text for p, text in parts if p in _AXIOM_ORDER[:4]]
+    provenance = [text for p, text in parts if p in (FB.source, FB.evidenceStatus, FB.contestedBy)]
+    rest = [text for p, text in parts if p not in _AXIOM_ORDER[:7]]
+    rows = [" ; ".join(head)] + ([" ; ".join(provenance)] if provenance else []) + rest
+    return "[] " + " ;\n   ".join(rows) + " .\n"
+
+
+def _prefix_lines(prefixes: Iterable[str]) -> str:
+    return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in prefixes)
+
+
+def _missing_prefixes(declared: dict[str, str]) -> list[str]:
+    return [p for p in _FILE_PREFIXES if declared.get(p) != str(PREFIXES[p])]
+
+
+def _is_relation(graph: Graph, predicate) -> bool:
+    return (predicate, RDFS.subPropertyOf, None) in graph and any(
+        str(p) == str(FB.relation) for p in graph.transitive_objects(predicate, RDFS.subPropertyOf))
+
+
+def _axioms(graph: Graph, s, p, o) -> list:
+    return [a for a in graph.subjects(OWL.annotatedSource, s)
+            if (a, OWL.annotatedProperty, p) in graph and (a, OWL.annotatedTarget, o) in graph]
+
+
+def render_file(file: Graph, schema: Graph, line_of: dict | None = None) -> str:
+    """A whole extension file in kg's layout: entities first, then each claim with its axiom.
+
+    ``schema`` tells claims (relations of the schema) from other triples; blocks keep the
+    order of ``line_of`` (the lines they were read from) and new ones follow, sorted.
+    """
+    prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
+    line_of = line_of or {}
+
+    def first(triples) -> tuple:
+        lines = [line_of[t] for t in triples if t in line_of]
+        return (min(lines) if lines else float("inf"), str(triples[0][0]) if triples else "")
+
+    claims = [(s, p, o) for s, p, o in file if _is_relation(schema, p)]
+    claimed_axioms = {a for s, p, o in claims for a in _axioms(file, s, p, o)}
+    other = Graph()
+    for triple in file:
+        if triple not in claims and triple[0] not in claimed_axioms:
+            other.add(triple)
+    blocks = []
+    for subject in set(other.subjects()):
+        if (subject, RDF.type, OWL.Axiom) in other and isinstance(subject, BNode) and not any(other.subjects(None, subject)):
+            text = _axiom_block(other, subject, prefixes)
+        else:
+            text = _block(other, subject, prefixes)
+        blocks.append((first(list(other.triples((subject, None, None)))), text))
+    for s, p, o in claims:
+        text = f"{_term(s, prefixes)} {_term(p, prefixes)} {_term(o, prefixes)} .\n"
+        text += "".join(_axiom_block(file, a, prefixes) for a in sorted(_axioms(file, s, p, o)))
+        blocks.append((first([(s, p, o)]), text))
+    blocks.sort(key=lambda item: item[0])
+    return _HEADER + _prefix_lines(_FILE_PREFIXES) + "".join("\n" + text for _, text in blocks)
+
+
+def render_entity(iri: URIRef, kind: str, label: str, synonyms: Iterable[str] = (),
+                  definition: str | None = None, matches: Iterable[URIRef] = ()) -> tuple[Graph, str]:
+    """The triples of a new entity and their Turtle block.
+
+    >>> print(render_entity(FB["chronic-fatigue-syndrome"], "condition", "chronic fatigue syndrome", ["CFS"])[1])
+    fb:chronic-fatigue-syndrome a fb:Condition, owl:NamedIndividual ;
+        rdfs:label "chronic fatigue syndrome" ;
+        skos:altLabel "CFS" .
+    <BLANKLINE>
+    """
+    graph = Graph()
+    graph.add((iri, RDF.type, OWL.NamedIndividual))
+    graph.add((iri, RDF.type, ENTITY_KINDS[kind]))
+    graph.add((iri, RDFS.label, Literal(label)))
+    for synonym in synonyms:
+        graph.add((iri, SKOS.altLabel, Literal(synonym)))
+    if definition:
+        graph.add((iri, SKOS.definition, Literal(definition)))
+    for match in matches:
+        graph.add((iri, SKOS.exactMatch, match))
+    return graph, _block(graph, iri, {p: str(PREFIXES[p]) for p in _FILE_PREFIXES})
+
+
+# ---------------------------------------------------------------------- the change protocol
+def _pause_for_tests(tmp: Path) -> None:
+    seconds = os.environ.get("KG_TEST_PAUSE_BEFORE_RENAME", "").strip()
+    if seconds:
+        print(f"kg: KG_TEST_PAUSE_BEFORE_RENAME: {tmp} written, pausing {seconds}s before the rename",
+              file=sys.stderr, flush=True)
+        time.sleep(float(seconds))
+
+
+@dataclass
+class _Workspace:
+    """Everything a change needs, read under the lock."""
+
+    path: Path
+    old_text: str | None
+    base: list[ParsedFile]  # every loaded file except the one being changed
+    target: ParsedFile
+    graph: Graph
+
+    @property
+    def kg(self):
+        from .graph import KnowledgeGraph
+
+        return KnowledgeGraph(self.graph)
+
+
+def _open(path: Path, data: Iterable[Path], env: str | None, base: list[ParsedFile] | None) -> _Workspace:
+    old_text = None
+    if path.exists():
+        try:
+            old_text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as error:
+            raise BadData(f"{path}: cannot read it: {error} (fix or move the file)") from None
+    if base is None:
+        files = [f for f in loading.data_files(list(data), env=env) if f != path.resolve()]
+        base = [parse_turtle(f) for f in files]
+    target = parse_turtle(path, old_text or "")
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for parsed in [*base, target]:
+        graph += parsed.graph
+    return _Workspace(path, old_text, base, target, graph)
+
+
+def _key(problem: Problem) -> tuple:
+    return (problem.entity, problem.problem)
+
+
+def _commit(work: _Workspace, new_text: str, expected: Graph) -> None:
+    """Check ``new_text`` and put it in place of the file, or refuse and leave the file as it was."""
+    try:
+        parsed = parse_turtle(work.path, new_text)
+    except BadData as error:  # our own rendering failed: a bug, but the file must survive it
+        raise RefusedEdit(f"{work.path}: the change would not parse, so nothing was written ({error})") from None
+    if not isomorphic(parsed.graph, expected):
+        raise RefusedEdit(f"{work.path}: the rendered file does not hold exactly the intended triples, so nothing was written")
+    after = check([*work.base, parsed], focus=[work.path])
+    if after:
+        before = {_key(p) for p in check([*work.base, work.target], focus=[work.path])} if work.old_text else set()
+        new = [p for p in after if _key(p) not in before]
+        if new:
+            problem = new[0]
+            raise RefusedEdit(f"{work.path}: refused, the change would make the file invalid: "
+                              f"{problem.entity}: {problem.problem}; {problem.fix}")
+    atomic_write(work.path, new_text.encode("utf-8"), before_replace=_pause_for_tests)
+
+
+def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph, Edit]], *,
+            data: Iterable[Path] = (), env: str | None = None, base: list[ParsedFile] | None = None,
+            create: bool = True) -> Edit:
+    from filelock import FileLock, Timeout
+
+    path = Path(to) if to is not None else default_file()
+    path = path.resolve() if path.parent.exists() else path
+    if not path.parent.is_dir():
+        raise BadData(f"{path}: folder {path.parent} does not exist (create it first)")
+    if not create and not path.exists():
+        raise RefusedEdit(f"{path}: no such file (name the extension file with --from)")
+    if path.resolve() in {p.resolve() for p in loading.ontology_dir().glob("*.ttl")}:
+        raise RefusedEdit(f"{path} is part of the shipped ontology; kg only writes extension files "
+                          f"(leave out --to, or name a file in {loading.extensions_dir()})")
+    lock = FileLock(str(path.parent / f".{path.name}.lock"))
+    try:
+        with lock.acquire(timeout=_LOCK_TIMEOUT):
+            work = _open(path, data, env, base)
+            new_text, expected, edit = make(work)
+            _commit(work, new_text, expected)
+            return edit
+    except Timeout:
+        raise BadData(f"{path}: another kg add or kg remove has held it for {_LOCK_TIMEOUT}s (try again)") from None
+
+
+# ---------------------------------------------------------------------- adding
+def _slug(text: str, limit: int = 60) -> str:
+    """An identifier made from ``text``: ASCII, lower case, words joined by hyphens.
+
+    >>> _slug("Coeliac disease (gluten-sensitive)")
+    'coeliac-disease-gluten-sensitive'
+    >>> _slug("Ménière's disease")
+    'meniere-s-disease'
+    """
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    return slug[:limit].rstrip("-")
+
+
+def _free_iri(graph: Graph, namespace, stem: str) -> URIRef:
+    stem = stem or "entity"
+    for n in range(1, 10_000):
+        iri = URIRef(namespace[stem if n == 1 else f"{stem}-{n}"])
+        if (iri, None, None) not in graph and (None, None, iri) not in graph:
+            return iri
+    raise RefusedEdit(f"no free identifier for {stem!r} (give one with --id)")
+
+
+def _refuse_existing(kg, name: str, what: str) -> None:
+    try:
+        found = kg.resolve(name)
+    except UnknownEntity as error:
+        if isinstance(error, AmbiguousEntity):
+            raise RefusedEdit(f"{what} {name!r} already names {', '.join(error.candidates)}") from None
+        return
+    raise RefusedEdit(f"{what} {name!r} already names {found.label} ({found.id}, a {found.kind}); "
+                      f"add to that entity with `kg add relation`, or choose another name")
+
+
+def _entity_iri(kg, identifier: str | None, label: str) -> URIRef:
+    if identifier is None:
+        return _free_iri(kg.rdf, FB, _slug(label))
+    iri = expand_curie(identifier) if ":" in identifier else FB[identifier]
+    if iri is None or not str(iri).startswith(str(FB)) or not _PN_LOCAL.match(str(iri)[len(str(FB)):]):
+        raise RefusedEdit(f"--id {identifier!r} is not a fb: identifier such as fb:chronic-fatigue-syndrome "
+                          f"(letters, digits, - . _; put HPO / OMIM / Orphanet terms in --match)")
+    if (iri, None, None) in kg.rdf or (None, None, iri) in kg.rdf:
+        existing = kg.entity(iri)
+        raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id})")
+    return URIRef(iri)
+
+
+def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifier: str | None = None,
+               definition: str | None = None, matches: Iterable[str] = (), to: Path | str | None = None,
+               data: Iterable[Path] = (), env: str | None = None, base: list[ParsedFile] | None = None) -> Edit:
+    """Add a condition, symptom, mechanism, food, test or nutrient called ``label`` to an extension file.
+
+    ``identifier`` is its fb: CURIE (made from the label when omitted), ``matches`` its
+    HPO / OMIM / Orphanet CURIEs. A label, synonym or identifier already in the graph is
+    refused with the entity it names. ``base`` (the parsed other files) saves re-reading them.
+    """
+    if kind not in ENTITY_KINDS:
+        raise RefusedEdit(f"cannot add a {kind!r}: kg add knows {', '.join(ENTITY_KINDS)}")
+    synonyms = list(dict.fromkeys(synonyms))
+    if not label.strip():
+        raise RefusedEdit("the label is empty: give the entity a name")
+    if any(not s.strip() for s in synonyms):
+        raise RefusedEdit("a synonym is empty: leave it out or give it some text")
+    if definition is not None and not definition.strip():
+        definition = None
+    external = []
+    for match in matches:
+        iri = expand_curie(match)
+        if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA"):
+            raise RefusedEdit(f"--match {match!r} is not an HPO, OMIM or Orphanet CURIE such as HP:0012378")
+        external.append(iri)
+
+    def make(work: _Workspace):
+        kg = work.kg
+        for name, what in [(label, "the label"), *((s, "the synonym") for s in synonyms),
+                           *((curie(str(m)), "the identifier") for m in external)]:
+            _refuse_existing(kg, name, what)
+        if len({normalise(n) for n in [label, *synonyms]}) < len(synonyms) + 1:
+            raise RefusedEdit("a synonym repeats the label or another synonym: leave it out")
+        iri = _entity_iri(kg, identifier, label)
+        triples, block = render_entity(iri, kind, label, synonyms, definition, external)
+        text = _append(work, block)
+        expected = work.target.graph + triples
+        entity = Entity(curie(str(iri)), label, kg.entity(ENTITY_KINDS[kind]).label, str(iri))
+        return text, expected, Edit("added", str(work.path), entity)
+
+    return _change(to, make, data=data, env=env, base=base)
+
+
+def _append(work: _Workspace, block: str) -> str:
+    """The file's text with ``block`` appended (after any prefix it lacks); a new file gets a header."""
+    if work.old_text is None or not work.old_text.strip():
+        return _HEADER + _prefix_lines(_FILE_PREFIXES) + "\n" + block
+    text = work.old_text if work.old_text.endswith("\n") else work.old_text + "\n"
+    missing = _missing_prefixes(work.target.prefixes)
+    return text + "\n" + _prefix_lines(missing) + block
+
+
+def _relation(kg, name: str) -> Entity:
+    """The claim-carrying relation called ``name`` (its label, a synonym, CURIE or IRI)."""
+    wanted = expand_curie(name.strip())
+    key = normalise(name)
+    found: dict[str, int] = {}
+    for row in kg.select("relation_names"):
+        iri = str(row.property)
+        if (wanted is not None and iri == str(wanted)) or iri == name.strip().strip("<>") or normalise(str(row.name)) == key:
+            rank = 0 if (wanted is not None or str(row.kind) == "label") else 1
+            found[iri] = min(rank, found.get(iri, rank))
+    if found:
+        best = min(found.values())
+        winners = sorted(i for i, rank in found.items() if rank == best)
+        if len(winners) == 1:
+            return kg.entity(URIRef(winners[0]))
+        raise RefusedEdit(f"relation {name!r} could be {', '.join(curie(w) for w in winners)}: give its CURIE")
+    labels = sorted({str(r.name) for r in kg.select("relation_names") if str(r.kind) == "label"})
+    from .validate import _closest
+
+    near = _closest(name, labels)
+    hint = f"did you mean {near!r}? " if near else ""
+    raise RefusedEdit(f"unknown relation {name!r}: {hint}(known: {', '.join(labels)})")
+
+
+def _classes(graph: Graph, node) -> set:
+    found = set()
+    for cls in graph.objects(node, RDF.type):
+        found.update(graph.transitive_objects(cls, RDFS.subClassOf))
+    return found
+
+
+def _check_ends(kg, subject: Entity, relation: Entity, obj: Entity) -> None:
+    for row in kg.select("relation_domains", property=relation.ref):
+        end = subject if str(row.end) == "subject" else obj
+        if row["class"] not in _classes(kg.rdf, end.ref):
+            need = kg.entity(row["class"]).label
+            raise RefusedEdit(
+                f"{end.label} ({end.id}, a {end.kind or 'thing without a class'}) cannot be the {row.end} of "
+                f"'{relation.label}': its {row.end} must be a {need} (pick another relation or entity)")
+
+
+def _source(kg, text: str, new_triples: Graph, new_sources: list[Entity]) -> Entity:
+    """The source ``text`` names, or a new fb:Source when it is a free citation (it has a space)."""
+    try:
+        found = kg.resolve(text)
+    except UnknownEntity as error:
+        if not re.search(r"\s", text.strip()):
+            raise RefusedEdit(f"unknown source {text!r}: give the label or CURIE of a source in the graph "
+                              f"(`kg search`), or the full citation of a new one"
+                              + (f"; did you mean: {', '.join(error.candidates)}?" if error.candidates else "")) from None
+        for made in new_sources:  # the same citation given twice in one command
+            if made.label == text.strip():
+                return made
+        citation = " ".join(text.split())
+        year = re.search(r"\b(1[89]|20)\d\d\b", citation)
+        author = re.match(r"[^\W\d_][\w'-]*", citation)
+        stem = f"{_slug(author.group(0)).capitalize()}{year.group(0)}" if author and year else _slug(" ".join(citation.split()[:5]), 40)
+        iri = _free_iri(kg.rdf + new_triples, SRC, stem)
+        new_triples.add((iri, RDF.type, OWL.NamedIndividual))
+        new_triples.add((iri, RDF.type, FB.Source))
+        new_triples.add((iri, RDFS.label, Literal(citation)))
+        new_triples.add((iri, DCTERMS.bibliographicCitation, Literal(citation)))
+        made = Entity(curie(str(iri)), citation, "source", str(iri))
+        new_sources.append(made)
+        return made
+    if found.kind != "source":
+        raise RefusedEdit(f"--source {text!r} is {found.label} ({found.id}, a {found.kind}), not a source document")
+    return found
+
+
+def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable[str] = (),
+                 status: str | None = None, note: str | None = None, to: Path | str | None = None,
+                 data: Iterable[Path] = (), env: str | None = None, base: list[ParsedFile] | None = None) -> Edit:
+    """Claim ``subject predicate object`` in an extension file, with its sources and evidence status.
+
+    A claim without a source, or whose subject or object is not of the kind the relation
+    needs (its domain and range), is refused. A source that does not resolve to a source in
+    the graph but contains a space is taken as the citation of a new fb:Source.
+    """
+    sources = [s for s in sources if s.strip()]
+    if not sources:
+        raise RefusedEdit("a claim needs a source: add --source with a source in the graph (label or CURIE, "
+                          "see `kg search`) or the full citation of a new one")
+    if status not in STATUSES:
+        raise RefusedEdit(f"a claim needs an evidence status: --status {' | '.join(STATUSES)}"
+                          + (f" (not {status!r})" if status else ""))
+    if note is not None and not note.strip():
+        note = None
+
+    def make(work: _Workspace):
+        kg = work.kg
+        s, o = kg.resolve(subject), kg.resolve(object)
+        relation = _relation(kg, predicate)
+        _check_ends(kg, s, relation, o)
+        if (s.ref, relation.ref, o.ref) in kg.rdf:
+            raise RefusedEdit(f"the graph already says {s.label} {relation.label} {o.label} "
+                              f"(see `kg show {s.id}`); kg add does not duplicate claims")
+        triples, new_sources = Graph(), []
+        cited = [_source(kg, text, triples, new_sources) for text in sources]
+        triples.add((s.ref, relation.ref, o.ref))
+        axiom = BNode()
+        for p, value in [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s.ref), (OWL.annotatedProperty, relation.ref),
+                         (OWL.annotatedTarget, o.ref), (FB.evidenceStatus, FB[status])]:
+            triples.add((axiom, p, value))
+        for source in cited:
+            triples.add((axiom, FB.source, source.ref))
+        if note:
+            triples.add((axiom, RDFS.comment, Literal(note)))
+        prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
+        block = "".join(_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
+        block += f"{_term(s.ref, prefixes)} {_term(relation.ref, prefixes)} {_term(o.ref, prefixes)} .\n"
+        block += _axiom_block(triples, axiom, prefixes)
+        return _append(work, block), work.target.graph + triples, Edit(
+            "added", str(work.path), s, relation, o, tuple(new_sources))
+
+    return _change(to, make, data=data, env=env, base=base)
+
+
+# ---------------------------------------------------------------------- removing
+def _whole_graph(data: Iterable[Path], env: str | None):
+    from .graph import KnowledgeGraph
+
+    return KnowledgeGraph(loading.parse_files(loading.data_files(list(data), env=env)))
+
+
+def _home_file(name_of: str, holders: list[Path], shipped: list[Path], given: Path | None) -> Path:
+    if given is not None:
+        return given
+    if not holders:
+        where = f" ({', '.join(str(p) for p in shipped)})" if shipped else ""
+        raise RefusedEdit(f"{name_of} is part of the shipped ontology{where}, not of an extension file; "
+                          f"kg remove only takes back what extension files add")
+    if len(holders) > 1:
+        raise RefusedEdit(f"{name_of} is in several extension files ({', '.join(map(str, holders))}): name one with --from")
+    return holders[0]
+
+
+def _locate(data: Iterable[Path], env: str | None, pattern: tuple) -> tuple[list[Path], list[Path]]:
+    """The extension files and the shipped files holding a triple that matches ``pattern``."""
+    shipped = {p.resolve() for p in loading.ontology_dir().glob("*.ttl")}
+    holders, shipped_holders = [], []
+    for path in loading.data_files(list(data), env=env):
+        graph = parse_turtle(path).graph
+        if pattern in graph if None not in pattern else any(graph.triples(pattern)):
+            (shipped_holders if path in shipped else holders).append(path)
+    return holders, shipped_holders
+
+
+def remove_entity(name: str, *, from_file: Path | str | None = None, data: Iterable[Path] = (),
+                  env: str | None = None) -> Edit:
+    """Take back an entity an extension file added, with the claims about it in that file.
+
+    Refused for an entity of the shipped ontology, and for one that other files still make
+    claims about.
+    """
+    g = _whole_graph(data, env)
+    entity = g.resolve(name)
+    holders, shipped = _locate(data, env, (entity.ref, RDF.type, None))
+    path = _home_file(f"{entity.label} ({entity.id})", holders, shipped, Path(from_file) if from_file else None)
+
+    def make(work: _Workspace):
+        file = work.target.graph
+        if (entity.ref, None, None) not in file:
+            raise RefusedEdit(f"{work.path} says nothing about {entity.label} ({entity.id}): name the file with --from")
+        removed, also = Graph(), []
+        for triple in file.triples((entity.ref, None, None)):
+            removed.add(triple)
+        for s, p, o in list(file):
+            if (s == entity.ref or o == entity.ref) and _is_relation(work.graph, p):
+                removed.add((s, p, o))
+                for axiom in _axioms(file, s, p, o):
+                    for triple in file.triples((axiom, None, None)):
+                        removed.add(triple)
+                also.append(f"{curie(str(s))} {curie(str(p))} {curie(str(o))}")
+        elsewhere = [
+            f"{curie(str(s))} {curie(str(p))} {curie(str(o))}" for parsed in work.base
+            for s, p, o in parsed.graph if (s == entity.ref or o == entity.ref) and p != RDF.type
+            and not isinstance(s, BNode)
+        ]
+        if elsewhere:
+            raise RefusedEdit(f"{entity.label} ({entity.id}) is still used by other files ({'; '.join(elsewhere[:3])}): remove that first")
+        remaining = file - removed
+        return (render_file(remaining, work.graph, work.target.line_of), remaining,
+                Edit("removed", str(work.path), entity, also_removed=tuple(sorted(set(also)))))
+
+    return _change(path, make, data=data, env=env, create=False)
+
+
+def remove_relation(subject: str, predicate: str, object: str, *, from_file: Path | str | None = None,
+                    data: Iterable[Path] = (), env: str | None = None) -> Edit:
+    """Take back a claim (and its axiom) an extension file made; refused for a shipped claim."""
+    g = _whole_graph(data, env)
+    s, o = g.resolve(subject), g.resolve(object)
+    relation = _relation(g, predicate)
+    holders, shipped = _locate(data, env, (s.ref, relation.ref, o.ref))
+    claim = f"the claim {s.label} {relation.label} {o.label}"
+    if not holders and not shipped:
+        raise RefusedEdit(f"the graph does not say {s.label} {relation.label} {o.label} (see `kg show {s.id}`)")
+    path = _home_file(claim, holders, shipped, Path(from_file) if from_file else None)
+
+    def make(work: _Workspace):
+        file = work.target.graph
+        if (s.ref, relation.ref, o.ref) not in file:
+            raise RefusedEdit(f"{work.path} does not make {claim}: name the file that does with --from")
+        removed = Graph()
+        removed.add((s.ref, relation.ref, o.ref))
+        for axiom in _axioms(file, s.ref, relation.ref, o.ref):
+            for triple in file.triples((axiom, None, None)):
+                removed.add(triple)
+        remaining = file - removed
+        return (render_file(remaining, work.graph, work.target.line_of), remaining,
+                Edit("removed", str(work.path), s, relation, o))
+
+    return _change(path, make, data=data, env=env, create=False)

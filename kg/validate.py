@@ -1,0 +1,382 @@
+"""Checking Turtle files and the loaded graph: syntax, the SHACL shapes, the schema's vocabulary.
+
+Every problem is a :class:`Problem` that says where it is (file and line, found by parsing
+with a line-recording Turtle parser), which entity it is about, what is wrong and what to do.
+The checks:
+
+- **syntax**: the file parses as Turtle (the first error of a file stops that file);
+- **vocabulary**: every property and class a file uses is defined by the schema (or by RDF,
+  RDFS, OWL, SKOS, Dublin Core), and every ``fb:`` / ``src:`` thing it names is defined
+  somewhere; a typo such as ``fb:hasSympton`` is reported with the closest defined term;
+- **shape**: the SHACL shapes of ``ontology/shapes/`` (labels, identifiers, sources and
+  evidence status of each claim's axiom, domain and range of every relation), run by pySHACL;
+- **provenance**: every claim carries an ``owl:Axiom``, and every axiom annotates a claim the
+  graph makes, with a claim-carrying relation (two named queries, much faster than SHACL-SPARQL);
+- **duplicate**: two entities with the same label.
+"""
+
+import difflib
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS, XSD, Namespace
+from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
+
+from . import loading
+from .errors import BadData, CannotValidate
+from .namespaces import FB, PREFIXES, SRC, curie
+from .resolve import normalise
+
+__all__ = ["Problem", "ParsedFile", "parse_turtle", "validate", "check", "shapes_dir", "STANDARD_VOCABULARIES"]
+
+SH = Namespace("http://www.w3.org/ns/shacl#")
+FBSH = Namespace("https://w3id.org/fibro-b12/shapes#")
+
+#: Namespaces whose terms are defined by their own standard, not by our schema.
+STANDARD_VOCABULARIES = (RDF, RDFS, OWL, SKOS, DCTERMS, XSD)
+_DEFINING_TYPES = {
+    OWL.Class, RDFS.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty,
+    RDF.Property, OWL.SymmetricProperty, OWL.TransitiveProperty,
+}
+# Namespaces in which a name must be defined by the loaded graph before it is used.
+_OWN_NAMESPACES = (str(FB), str(SRC))
+
+
+@dataclass(frozen=True, order=True)
+class Problem:
+    """One thing wrong with the data: where, about what, what is wrong and what to do."""
+
+    file: str
+    line: int
+    entity: str
+    problem: str
+    fix: str
+    check: str = field(default="", compare=False)
+
+    def to_dict(self) -> dict:
+        return {"file": self.file or None, "line": self.line or None, "entity": self.entity,
+                "problem": self.problem, "fix": self.fix, "check": self.check}
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else (self.file or "<graph>")
+        return f"{where}: {self.entity}: {self.problem}; {self.fix}"
+
+
+class _LineRecordingGraph(Graph):
+    """A Graph that remembers the source line each triple was first read from."""
+
+    def __init__(self):
+        super().__init__()
+        self.parser: SinkParser | None = None
+        self.line_of: dict[tuple, int] = {}
+
+    def add(self, triple):
+        self.line_of.setdefault(triple, self.parser.lines + 1 if self.parser else 0)
+        return super().add(triple)
+
+
+@dataclass
+class ParsedFile:
+    """One Turtle file, its triples and the line each triple was read from."""
+
+    path: Path
+    graph: Graph
+    line_of: dict[tuple, int]
+    prefixes: dict[str, str] = field(default_factory=dict)  # as the file declares them
+
+    def first_line(self, subject=None, predicate=None, obj=None) -> int | None:
+        """The first line holding a triple that matches the pattern (None is a wildcard)."""
+        lines = [self.line_of.get(t, 0) for t in self.graph.triples((subject, predicate, obj))]
+        return min(lines) if lines else None
+
+
+def parse_turtle(path: Path, text: str | None = None) -> ParsedFile:
+    """Parse one Turtle file (or ``text`` as if it were that file), recording lines.
+
+    Raises :class:`~kg.errors.BadData` naming the file and line of a syntax error.
+
+    >>> parsed = parse_turtle(Path("example.ttl"), 'prefix fb: <https://w3id.org/fibro-b12/kg#>\\n\\nfb:x fb:causes fb:y .\\n')
+    >>> parsed.first_line(predicate=FB.causes)
+    3
+    """
+    parsed = _parse(Path(path), text)
+    if isinstance(parsed, Problem):
+        where = f"{parsed.file}:{parsed.line}" if parsed.line else parsed.file
+        raise BadData(f"{where}: {parsed.problem} ({parsed.fix})")
+    return parsed
+
+
+def _parse(path: Path, text: str | None) -> "ParsedFile | Problem":
+    if text is None:
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError as error:
+            raise CannotValidate(f"{path}: cannot read: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            return Problem(str(path), 0, "file", f"not UTF-8 text ({error.reason} at byte {error.start})",
+                           "save the file as UTF-8", "syntax")
+    graph = _LineRecordingGraph()
+    parser = SinkParser(RDFSink(graph), baseURI=path.resolve().as_uri(), turtle=True)
+    graph.parser = parser
+    try:
+        parser.loadBuf(text.encode("utf-8"))
+    except Exception as error:  # rdflib raises BadSyntax and plain Exceptions alike
+        line = getattr(error, "lines", None)
+        why = getattr(error, "_why", None) or str(error).splitlines()[0]
+        return Problem(str(path), line + 1 if isinstance(line, int) else 0, "file", f"invalid Turtle: {why}",
+                       "fix the Turtle syntax at that line", "syntax")
+    graph.parser = None
+    for prefix, namespace in parser._bindings.items():
+        graph.bind(prefix, namespace, override=True)
+    prefixes = {prefix: str(namespace) for prefix, namespace in parser._bindings.items()}
+    return ParsedFile(path, graph, graph.line_of, prefixes)
+
+
+def shapes_dir() -> Path:
+    """The folder of SHACL shapes (a subfolder of the ontology, so it is not loaded as data)."""
+    return loading.ontology_dir() / "shapes"
+
+
+def _shapes() -> Graph:
+    files = sorted(shapes_dir().glob("*.ttl"))
+    if not files:
+        raise CannotValidate(f"no SHACL shapes in {shapes_dir()} (the installation is incomplete)")
+    graph = Graph()
+    for path in files:
+        graph.parse(path, format="turtle")
+    return graph
+
+
+# ---------------------------------------------------------------------- describing things
+def _name(node, graph: Graph) -> str:
+    """How a problem names a node: a CURIE, or for a claim's axiom the claim it annotates."""
+    if isinstance(node, BNode):
+        s = graph.value(node, OWL.annotatedSource)
+        p = graph.value(node, OWL.annotatedProperty)
+        o = graph.value(node, OWL.annotatedTarget)
+        if s is not None and p is not None:
+            return f"axiom of {_name(s, graph)} {_name(p, graph)} {_name(o, graph) if o is not None else '?'}"
+        return "blank node"
+    if isinstance(node, Literal):
+        return repr(str(node))
+    return curie(str(node))
+
+
+def _closest(name: str, candidates: Iterable[str]) -> str | None:
+    """The candidate CURIE that looks most like ``name`` (case-insensitive), if any is close.
+
+    Names are compared without their prefix when candidates share it, so that ``fb:`` does
+    not make every ``fb:`` name look alike.
+
+    >>> _closest("fb:hasSympton", ["fb:hasSymptom", "fb:causes", "skos:altLabel"])
+    'fb:hasSymptom'
+    """
+    prefix = name.partition(":")[0] + ":"
+    candidates = list(candidates)
+    same = [c for c in candidates if c.startswith(prefix)]
+    by_key: dict[str, str] = {}
+    for candidate in same or candidates:
+        by_key.setdefault(candidate.removeprefix(prefix).casefold() if same else candidate.casefold(), candidate)
+    name = name.removeprefix(prefix) if same else name
+    near = difflib.get_close_matches(name.casefold(), list(by_key), n=1, cutoff=0.6)
+    return by_key[near[0]] if near else None
+
+
+def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
+    best = _closest(name, candidates)
+    return f"did you mean {best}?" if best else "check the spelling against ontology/schema.ttl"
+
+
+# ---------------------------------------------------------------------- the checks
+class _Locator:
+    """Finds the file and line of a triple pattern, looking in the checked files first."""
+
+    def __init__(self, parsed: list[ParsedFile], focus: set[Path]):
+        self.order = sorted(parsed, key=lambda f: f.path not in focus)
+
+    def find(self, subject=None, predicate=None, obj=None) -> tuple[str, int]:
+        for parsed in self.order:
+            line = parsed.first_line(subject, predicate, obj)
+            if line is not None:
+                return str(parsed.path), line
+        return "", 0
+
+    def best(self, *patterns) -> tuple[str, int]:
+        for pattern in patterns:
+            found = self.find(*pattern)
+            if found[0]:
+                return found
+        return "", 0
+
+
+def _standard_terms(namespace) -> set[str]:
+    return {str(namespace) + name for name in getattr(namespace, "__annotations__", {})}
+
+
+def _vocabulary(graph: Graph, parsed: list[ParsedFile]) -> Iterator[Problem]:
+    defined_terms = {str(s) for t in _DEFINING_TYPES for s in graph.subjects(RDF.type, t)}
+    classes = {str(s) for t in (OWL.Class, RDFS.Class) for s in graph.subjects(RDF.type, t)}
+    typed = {str(s) for s in graph.subjects(RDF.type, None)}
+    standard = {str(ns): _standard_terms(ns) for ns in STANDARD_VOCABULARIES}
+
+    def namespace_of(iri: str) -> str | None:
+        return next((ns for ns in standard if iri.startswith(ns)), None)
+
+    def known(iri: str, pool: set[str]) -> bool:
+        ns = namespace_of(iri)
+        return iri in standard[ns] if ns else iri in pool
+
+    def suggestion(iri: str, pool: set[str]) -> str:
+        ns = namespace_of(iri)
+        candidates = standard[ns] if ns else pool
+        return _did_you_mean(curie(iri), (curie(c) for c in candidates))
+
+    entity_names = {curie(i) for i in typed if i.startswith(_OWN_NAMESPACES)}
+    for file in parsed:
+        seen: set[tuple[str, str]] = set()
+        for (s, p, o), line in sorted(file.line_of.items(), key=lambda item: item[1]):
+            where = (str(file.path), line)
+            if not known(str(p), defined_terms) and ("p", str(p)) not in seen:
+                seen.add(("p", str(p)))
+                yield Problem(*where, _name(s, graph), f"uses the property {curie(str(p))}, which the schema does not define",
+                              suggestion(str(p), defined_terms), "vocabulary")
+            if p == RDF.type and isinstance(o, URIRef) and not known(str(o), classes) and ("c", str(o)) not in seen:
+                seen.add(("c", str(o)))
+                yield Problem(*where, _name(s, graph), f"has the class {curie(str(o))}, which the schema does not define",
+                              suggestion(str(o), classes), "vocabulary")
+            # a wrong class or evidence status has its own, better message
+            for node in (s,) if p in (RDF.type, FB.evidenceStatus) else (s, o):
+                iri = str(node)
+                if (isinstance(node, URIRef) and iri.startswith(_OWN_NAMESPACES) and iri not in typed
+                        and iri not in defined_terms and ("e", iri) not in seen):
+                    seen.add(("e", iri))
+                    yield Problem(*where, curie(iri), "is used here but nothing defines it (it has no type)",
+                                  _did_you_mean(curie(iri), entity_names - {curie(iri)}), "vocabulary")
+
+
+def _undefined(graph: Graph) -> set[str]:
+    """IRIs of our own namespaces that the graph uses but gives no type."""
+    typed = {str(s) for s in graph.subjects(RDF.type, None)}
+    return {str(n) for n in graph.all_nodes()
+            if isinstance(n, URIRef) and str(n).startswith(_OWN_NAMESPACES) and str(n) not in typed}
+
+
+def _shacl(graph: Graph, locate: _Locator, undefined: set[str]) -> Iterator[Problem]:
+    import pyshacl
+
+    shapes = _shapes()
+    try:
+        _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
+    except Exception as error:  # a broken shapes file is an installation problem, not the user's data
+        raise CannotValidate(f"SHACL validation could not run: {error}") from None
+    for result in report.subjects(RDF.type, SH.ValidationResult):
+        focus = report.value(result, SH.focusNode)
+        path = report.value(result, SH.resultPath)
+        value = report.value(result, SH.value)
+        shape = report.value(result, SH.sourceShape)
+        component = report.value(result, SH.sourceConstraintComponent)
+        message = str(report.value(result, SH.resultMessage) or "violates the shape")
+        fix = shapes.value(shape, FBSH.fix)
+        if component == SH.ClassConstraintComponent and {str(focus), str(value)} & undefined:
+            continue  # an undefined name, already reported with a suggestion
+        relation = shapes.value(shape, SH.targetSubjectsOf)
+        if path is not None and value is not None and value != focus:
+            where = locate.best((focus, path, value), (focus, path, None), (focus, None, None))
+            message += f" (here: {_name(value, graph)})"
+        elif path is not None:
+            where = locate.best((focus, path, None), (focus, None, None))
+        else:
+            where = locate.best((focus, relation, None), (focus, None, None))
+        yield Problem(*where, _name(focus, graph), message, str(fix) if fix else "see ontology/shapes/shapes.ttl", "shape")
+
+
+def _provenance(graph: Graph, locate: _Locator) -> Iterator[Problem]:
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(graph)
+    for row in kg.select("claims_without_provenance"):
+        yield Problem(
+            *locate.find(row.subject, row.predicate, row.object),
+            _name(row.subject, graph),
+            f"the claim {_name(row.subject, graph)} {_name(row.predicate, graph)} {_name(row.object, graph)} has no owl:Axiom, so no source or evidence status",
+            "add its axiom with fb:source and fb:evidenceStatus (`kg add relation` writes both)", "provenance")
+    for row in kg.select("stray_axioms"):
+        if str(row.problem) == "not a relation":
+            problem, fix = "the axiom annotates a property that is not a claim-carrying relation", "use a relation of ontology/schema.ttl (a sub-property of fb:relation)"
+        else:
+            problem, fix = "the axiom annotates a claim the graph does not make", "add the claim triple itself, or fix the axiom's annotatedSource / annotatedProperty / annotatedTarget"
+        yield Problem(*locate.best((row.axiom, OWL.annotatedSource, None), (row.axiom, None, None)),
+                      _name(row.axiom, graph), problem, fix, "provenance")
+
+
+def _duplicates(graph: Graph, locate: _Locator) -> Iterator[Problem]:
+    from .graph import KnowledgeGraph
+
+    by_label: dict[str, list[str]] = {}
+    for entity in KnowledgeGraph(graph).entities():
+        by_label.setdefault(normalise(entity.label), []).append(entity.iri)
+    for iris in by_label.values():
+        for iri in sorted(iris)[1:] if len(iris) > 1 else ():
+            others = ", ".join(curie(i) for i in sorted(iris) if i != iri)
+            yield Problem(*locate.find(URIRef(iri), RDFS.label, None), curie(iri),
+                          f"has the same label as {others}",
+                          "give it a different label, or say what you meant about the existing entity instead", "duplicate")
+
+
+def check(parsed: list[ParsedFile], focus: Iterable[Path] | None = None) -> list[Problem]:
+    """The problems of the union of ``parsed`` files that lie in the ``focus`` files (default: all)."""
+    focus_set = {f.path for f in parsed} if focus is None else {Path(p) for p in focus}
+    graph = Graph()
+    for prefix, namespace in PREFIXES.items():
+        graph.bind(prefix, namespace, override=True)
+    for file in parsed:
+        graph += file.graph
+    locate = _Locator(parsed, focus_set)
+    vocabulary = list(_vocabulary(graph, [f for f in parsed if f.path in focus_set]))
+    problems = vocabulary + list(_shacl(graph, locate, _undefined(graph))) + list(_provenance(graph, locate)) + list(_duplicates(graph, locate))
+    focus_names = {str(p) for p in focus_set}
+    kept = {p for p in problems if p.file in focus_names or (not p.file and focus is None)}
+    order = {str(f.path): i for i, f in enumerate(parsed)}
+    return sorted(kept, key=lambda p: (order.get(p.file, -1), p.line, p.entity, p.problem))
+
+
+def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (), env: str | None = None) -> list[Problem]:
+    """Check ``files`` on top of the shipped ontology, or with no files the whole loaded graph.
+
+    The whole graph is the shipped ontology, its extensions, ``KG_DATA`` and ``data``. With
+    ``files``, only problems located in them are reported. A file that does not parse is
+    reported (its first syntax error) and the other checks are skipped, as they would
+    report the consequences of the missing triples. :class:`~kg.errors.CannotValidate`
+    when a file to check does not exist.
+
+    >>> validate()
+    []
+    """
+    files = [Path(f) for f in files]
+    for path in files:
+        if not path.is_file():
+            raise CannotValidate(f"{path}: no such file (give the path of a Turtle file to validate)")
+    if files:
+        paths = sorted(loading.ontology_dir().glob("*.ttl")) + [p.resolve() for p in files]
+        paths = list(dict.fromkeys(paths))
+        focus = [p.resolve() for p in files]
+    else:
+        try:
+            paths = loading.data_files([Path(p) for p in data], env=env)
+        except BadData as error:
+            raise CannotValidate(str(error)) from None
+        focus = None
+    parsed, broken = [], []
+    for path in paths:
+        result = _parse(path, None)
+        (broken if isinstance(result, Problem) else parsed).append(result)
+    if broken:
+        return [p for p in broken if focus is None or Path(p.file) in focus]
+    problems = check(parsed, focus)
+    if files:  # report the paths as the user gave them
+        given = {str(p.resolve()): str(p) for p in files}
+        problems = [Problem(given.get(p.file, p.file), p.line, p.entity, p.problem, p.fix, p.check) for p in problems]
+    return problems
+
