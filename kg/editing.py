@@ -257,7 +257,7 @@ def render_entity(iri: URIRef, kind: str, label: str, synonyms: Iterable[str] = 
     """The triples of a new entity and their Turtle block.
 
     >>> print(render_entity(FB["chronic-fatigue-syndrome"], "condition", "chronic fatigue syndrome", ["CFS"])[1])
-    fb:chronic-fatigue-syndrome a fb:Condition, owl:NamedIndividual ;
+    fb:chronic-fatigue-syndrome a owl:NamedIndividual, fb:Condition ;
         rdfs:label "chronic fatigue syndrome" ;
         skos:altLabel "CFS" .
     <BLANKLINE>
