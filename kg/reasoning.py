@@ -209,7 +209,7 @@ def _resolve_symptoms(g, names, symptom_iris: set[str]) -> tuple[Entity, ...]:
         entity = g.resolve(name)
         if entity.iri not in symptom_iris:
             raise NotASymptom(
-                f"{name!r} is {entity.label} ({entity.id}), a {entity.kind or 'resource'}, not a symptom "
+                f"{entity.label} ({entity.id}) is a {entity.kind or 'resource'}, not a symptom "
                 "(give symptoms; `kg search TEXT` finds their names)"
             )
         given.setdefault(entity.id, entity)

@@ -9,10 +9,6 @@ from .app import FormatOption, MinStatus, MinStatusOption, OutputFormat, app, gr
 from .explore import weak_chains_warning
 from .output import write
 
-#: How many follow-up symptoms a table cell shows; JSON and CSV carry them all.
-ASK_NEXT_SHOWN = 5
-
-
 def _marked(label: str, status: str) -> str:
     """A label with its evidence status added when the claim behind it is not supported."""
     return label if status == "supported" else f"{label} ({status})"
@@ -59,12 +55,8 @@ def differential(
         return
     if not answer.candidates:
         raise EmptyResult(empty)
-    shown = ASK_NEXT_SHOWN if format is OutputFormat.table else None
     rows = []
     for rank, candidate in enumerate(answer.candidates, 1):
-        ask = [f.symptom.label for f in candidate.ask_next]
-        if shown is not None and len(ask) > shown:
-            ask = [*ask[:shown], f"+{len(ask) - shown} more"]
         rows.append({
             "rank": rank,
             "id": candidate.condition.id,
@@ -74,14 +66,14 @@ def differential(
             "status": candidate.weakest,
             "explains": [_match_text(m) for m in candidate.matches],
             "unexplained": [s.label for s in candidate.unexplained],
-            "ask_next": ask,
+            "ask_next": [_marked(f.symptom.label, f.claim.status) for f in candidate.ask_next],
             "tests": [_marked(t.object.label, t.status) for t in candidate.separating_tests],
         })
     columns = [("#", "rank"), ("condition", "condition"), ("score", "score"), ("bits", "bits"),
-               ("explains", "explains"), ("not explained", "unexplained"), ("ask about next", "ask_next"),
-               ("tells it apart", "tests"), ("status", "status")]
+               ("explains", "explains"), ("not explained", "unexplained"), ("status", "status")]
     if format is OutputFormat.csv:
-        write(rows, [("rank", "rank"), ("id", "id"), *columns[1:]], "csv")
+        write(rows, [("rank", "rank"), ("id", "id"), *columns[1:], ("ask about next", "ask_next"),
+                     ("tells it apart", "tests")], "csv")
         return
     weights = ", ".join(f"{s.label} {answer.weights[s.id]:.2f}" for s in answer.given)
     write(rows, columns, "table", title=f"Conditions that explain: {given}")
@@ -94,6 +86,10 @@ def differential(
     if answer.considered > len(answer.candidates):
         typer.echo(f"Showing {len(answer.candidates)} of {answer.considered} conditions that explain at least "
                    "one symptom (--top shows more).")
+    for row in rows:  # long lists read better as lines than as table cells
+        typer.echo(f"{row['rank']}. {row['condition']}")
+        typer.echo(f"   ask about next: {'; '.join(row['ask_next']) or '-'}")
+        typer.echo(f"   tells it apart: {'; '.join(row['tests']) or '-'}")
 
 
 def _chain_text(claims) -> str:
