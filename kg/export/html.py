@@ -31,7 +31,8 @@ __all__ = [
 _HERE = Path(__file__).resolve().parent
 _ASSETS = _HERE / "assets"
 
-#: Above this many nodes the page freezes its layout after a short stabilisation.
+#: Above this many nodes the page is laid out here, class by class, and physics is off
+#: unless asked for: a force layout of thousands of nodes would keep the browser busy.
 PHYSICS_THRESHOLD = 400
 
 #: Colour and vis-network shape of each class (the kind label of :class:`kg.model.Entity`).
@@ -364,6 +365,7 @@ def _network(page: PageData):
 
     net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
     big = len(page.nodes) > PHYSICS_THRESHOLD
+    positions = _class_layout(page) if big else {}
     for node in page.nodes:
         color, shape = KIND_STYLES.get(node.kind, _OTHER_KIND)
         inside = shape in ("ellipse", "box")
@@ -393,6 +395,8 @@ def _network(page: PageData):
         if inside:
             style["margin"] = 8
             style["widthConstraint"] = {"maximum": 170}
+        if node.id in positions:
+            style["x"], style["y"] = positions[node.id]
         net.add_node(node.id, label=node.label, **style)
     for edge in page.edges:
         color = EDGE_GROUPS[edge.group][1]
@@ -407,6 +411,34 @@ def _network(page: PageData):
         )
     net.options = _vis_options(page, big)
     return net
+
+
+def _class_layout(page: PageData, spacing: int = 60) -> dict[str, tuple[int, int]]:
+    """Positions for a large page: one sunflower cluster per class, best-connected nodes in the middle.
+
+    Cheap and deterministic, so that thousands of nodes open at once without a force layout.
+    """
+    import math
+
+    degree: dict[str, int] = {}
+    for edge in page.edges:
+        degree[edge.source] = degree.get(edge.source, 0) + 1
+        degree[edge.target] = degree.get(edge.target, 0) + 1
+    by_kind: dict[str, list[str]] = {}
+    for node in page.nodes:
+        if node.kind != "source":  # the page shelves sources under the graph
+            by_kind.setdefault(node.kind, []).append(node.id)
+    radii = {kind: spacing * math.sqrt(len(ids)) for kind, ids in by_kind.items()}
+    ring = max(sum(2 * r for r in radii.values()) * 1.15 / (2 * math.pi), max(radii.values(), default=0) * 1.2)
+    golden = math.pi * (3 - math.sqrt(5))
+    positions = {}
+    for index, (kind, ids) in enumerate(sorted(by_kind.items())):
+        angle = 2 * math.pi * index / len(by_kind)
+        cx, cy = (ring * math.cos(angle), ring * math.sin(angle)) if len(by_kind) > 1 else (0.0, 0.0)
+        for rank, node_id in enumerate(sorted(ids, key=lambda i: (-degree.get(i, 0), i))):
+            r, theta = spacing * math.sqrt(rank), rank * golden
+            positions[node_id] = (round(cx + r * math.cos(theta)), round(cy + r * math.sin(theta)))
+    return positions
 
 
 def _brightness(color: str) -> int:
@@ -430,13 +462,15 @@ def _vis_options(page: PageData, big: bool) -> dict:
         "autoResize": True,
         "layout": {"randomSeed": 42, "improvedLayout": not big},
         "physics": {
-            "enabled": True,  # always stabilise first; the page turns physics off afterwards if asked
+            # A small page always settles by force first (and freezes afterwards if physics is off);
+            # a large one comes laid out by class and runs physics only when asked to.
+            "enabled": page.physics or not big,
             "solver": "barnesHut" if big else "forceAtlas2Based",
             "forceAtlas2Based": {"gravitationalConstant": -110, "centralGravity": 0.02, "springLength": 105,
                                  "springConstant": 0.06, "damping": 0.5, "avoidOverlap": 0.8},
             "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "springConstant": 0.03,
                           "damping": 0.3, "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 120 if big else 500, "updateInterval": 25, "fit": True},
+            "stabilization": {"enabled": True, "iterations": 100 if big else 500, "updateInterval": 25, "fit": True},
             "minVelocity": 1.0,
             "maxVelocity": 40,
         },

@@ -398,9 +398,9 @@
     const perRow = Math.max(1, Math.floor((right - left) / step) + 1);
     const width = (Math.min(perRow, sources.length) - 1) * step;
     const start = (left + right) / 2 - width / 2;
-    sources.forEach((id, index) => {
-      network.moveNode(id, start + (index % perRow) * step, bottom + 150 + Math.floor(index / perRow) * 110);
-    });
+    nodes.update(sources.map((id, index) => ({  // one update, one redraw
+      id: id, x: start + (index % perRow) * step, y: bottom + 150 + Math.floor(index / perRow) * 110,
+    })));
   }
 
   let finished = false;
@@ -408,14 +408,18 @@
     if (finished) return;
     finished = true;
     shelveSources();
-    if (!page.physics) network.setOptions({ physics: { enabled: false } });
+    if (!page.physics && net.options.physics.enabled) network.setOptions({ physics: { enabled: false } });
     network.fit({ animation: false });
     loading.remove();
     state.ready = true;
     document.body.dataset.ready = "true";
   }
-  network.once("stabilizationIterationsDone", finish);
-  network.once("stabilized", finish);
+  if (net.options.physics.enabled) {
+    network.once("stabilizationIterationsDone", finish);
+    network.once("stabilized", finish);
+  } else {
+    network.once("afterDrawing", finish); // laid out already: ready once drawn
+  }
 
   buildLegend();
   showOverview();
