@@ -12,6 +12,13 @@ CLAIM_COLUMNS = [("id", "id"), ("label", "label"), ("status", "status"), ("sourc
 Entity = Annotated[str, typer.Argument(help="A label, synonym, CURIE or IRI.", show_default=False)]
 
 
+def status_note(min_status: MinStatus) -> str:
+    """What an empty answer's message adds when --min-status left claims out."""
+    if min_status is MinStatus.any:
+        return ""
+    return f" using only claims at least {min_status.value} (try --min-status any)"
+
+
 @app.command()
 @graph_command
 def search(
@@ -83,7 +90,7 @@ def symptoms(g, condition: Entity, min_status: MinStatusOption = MinStatus.any, 
         CLAIM_COLUMNS,
         format,
         title=f"Symptoms of {entity.label}",
-        empty=f"the graph lists no symptoms for {entity.label} ({entity.id})",
+        empty=f"the graph lists no symptoms for {entity.label} ({entity.id}){status_note(min_status)}",
     )
 
 
@@ -107,7 +114,7 @@ def shared(
     ]
     columns = [("id", "id"), ("label", "label"), ("status", "status"), ("sources", "sources")]
     if not records and not unique:
-        emit([], columns, format, empty=f"{names} share no symptoms in the graph")
+        emit([], columns, format, empty=f"{names} share no symptoms in the graph{status_note(min_status)}")
     uniques = [
         {**claim_row(claim), "section": f"unique to {condition.label}", "condition": condition.id}
         for condition in answer.conditions
@@ -148,9 +155,7 @@ def paths(
     """Every causal or mechanistic chain from FROM to TO, each step with its source and status."""
     start, end = g.resolve(source), g.resolve(target)
     chains = g.paths(start, end, max_length=max_length, min_status=min_status.value)
-    empty = f"no causal chain from {start.label} to {end.label} within {max_length} steps"
-    if min_status is not MinStatus.any:
-        empty += f" using only claims at least {min_status.value} (try --min-status any)"
+    empty = f"no causal chain from {start.label} to {end.label} within {max_length} steps{status_note(min_status)}"
     if format is OutputFormat.json:
         emit([chain.to_list() for chain in chains], [], format, empty=empty)
         return
@@ -177,7 +182,7 @@ def foods(g, nutrient: Entity, min_status: MinStatusOption = MinStatus.any, form
         CLAIM_COLUMNS,
         format,
         title=f"Foods that provide {entity.label}",
-        empty=f"the graph lists no foods for {entity.label} ({entity.id})",
+        empty=f"the graph lists no foods for {entity.label} ({entity.id}){status_note(min_status)}",
     )
 
 
@@ -196,7 +201,7 @@ def misdiagnosis(g, condition: Entity, min_status: MinStatusOption = MinStatus.a
         [("direction", "direction"), *CLAIM_COLUMNS],
         format,
         title=f"Misdiagnosis links of {entity.label}",
-        empty=f"the graph has no misdiagnosis links for {entity.label} ({entity.id})",
+        empty=f"the graph has no misdiagnosis links for {entity.label} ({entity.id}){status_note(min_status)}",
     )
 
 
@@ -211,5 +216,5 @@ def tests(g, condition: Entity, min_status: MinStatusOption = MinStatus.any, for
         [("id", "id"), ("label", "label"), ("kind", "kind"), ("relation", "relation"), *CLAIM_COLUMNS[2:]],
         format,
         title=f"Diagnosis of {entity.label}",
-        empty=f"the graph lists no tests or criteria for {entity.label} ({entity.id})",
+        empty=f"the graph lists no tests or criteria for {entity.label} ({entity.id}){status_note(min_status)}",
     )

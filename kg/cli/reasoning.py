@@ -6,7 +6,7 @@ import typer
 
 from ..errors import EmptyResult
 from .app import FormatOption, MinStatus, MinStatusOption, OutputFormat, app, graph_command
-from .explore import weak_chains_warning
+from .explore import status_note, weak_chains_warning
 from .output import write
 
 def _marked(label: str, status: str) -> str:
@@ -45,9 +45,7 @@ def differential(
     """
     answer = g.differential(symptoms, top=top, min_status=min_status.value)
     given = ", ".join(s.label for s in answer.given)
-    empty = f"no condition in the graph has any of: {given}"
-    if min_status is not MinStatus.any:
-        empty += f" (using only claims at least {min_status.value}; try --min-status any)"
+    empty = f"no condition in the graph has any of: {given}{status_note(min_status)}"
     if format is OutputFormat.json:
         write(answer.to_dict(), [], "json")
         if not answer.candidates:
@@ -159,10 +157,16 @@ def _chain_name(c, steps) -> str:
 def _print_sections(c, rows) -> None:
     """The comparison as one table per section, with a line where a section is empty."""
     a, b = c.first, c.second
+
+    def none_unique(condition) -> str:
+        if c.symptoms.shared:
+            return f"Every symptom of {condition.label} is shared."
+        return f"The graph lists no symptoms for {condition.label}."
+
     sections = [
         ("shared symptoms", f"Symptoms shared by {a.label} and {b.label}", "They share no symptoms in the graph."),
-        (f"only {a.label}", f"Symptoms only {a.label} has", f"Every symptom of {a.label} is shared."),
-        (f"only {b.label}", f"Symptoms only {b.label} has", f"Every symptom of {b.label} is shared."),
+        (f"only {a.label}", f"Symptoms only {a.label} has", none_unique(a)),
+        (f"only {b.label}", f"Symptoms only {b.label} has", none_unique(b)),
         ("shared mechanisms", "Shared mechanisms", "No mechanism links them in the graph."),
         (f"chains from {a.label} to {b.label}", f"Causal chains from {a.label} to {b.label}",
          f"No causal chain from {a.label} to {b.label}."),
