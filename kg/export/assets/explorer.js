@@ -208,6 +208,15 @@
     return item;
   }
 
+  const RANK = { supported: 0, contested: 1, unsupported: 2, refuted: 3 };
+
+  // Claims grouped by relation, strongest evidence first, then by the other end's name.
+  function byRelation(claims, otherEnd) {
+    const rank = (e) => (RANK[e.status] !== undefined ? RANK[e.status] : 4);
+    return claims.slice().sort((a, b) => a.relation_label.localeCompare(b.relation_label) || rank(a) - rank(b)
+      || label(a[otherEnd]).localeCompare(label(b[otherEnd])) || (a.id < b.id ? -1 : 1));
+  }
+
   function list(items) {
     const ul = el("ul");
     for (const item of items) ul.appendChild(item);
@@ -233,8 +242,8 @@
     if (node.identifiers.length) parts.push(...section("External identifiers", [el("p", node.identifiers.join(", "))]));
     if (node.citation) parts.push(...section("Citation", [el("p", node.citation)]));
     if (node.comments.length) parts.push(...section("Notes", node.comments.map((c) => el("p", c, "note"))));
-    const outgoing = page.edges.filter((e) => e.source === id);
-    const incoming = page.edges.filter((e) => e.target === id);
+    const outgoing = byRelation(page.edges.filter((e) => e.source === id), "target");
+    const incoming = byRelation(page.edges.filter((e) => e.target === id), "source");
     if (outgoing.length) parts.push(...section(`Relations out (${outgoing.length})`, [list(outgoing.map((e) => claimItem(e, id)))]));
     if (incoming.length) parts.push(...section(`Relations in (${incoming.length})`, [list(incoming.map((e) => claimItem(e, id)))]));
     if (node.kind === "source") {
