@@ -343,10 +343,11 @@ def check(parsed: list[ParsedFile], focus: Iterable[Path] | None = None) -> list
 
 
 def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (), env: str | None = None) -> list[Problem]:
-    """Check ``files`` on top of the shipped ontology, or with no files the whole loaded graph.
+    """Check ``files`` on top of the loaded graph, or with no files the whole loaded graph.
 
-    The whole graph is the shipped ontology, its extensions, ``KG_DATA`` and ``data``. With
-    ``files``, only problems located in them are reported. A file that does not parse is
+    The loaded graph is the shipped ontology, its extensions, ``KG_DATA`` and ``data``, so a
+    file may use what an extension defines. With ``files``, only problems located in them
+    are reported. A file that does not parse is
     reported (its first syntax error) and the other checks are skipped, as they would
     report the consequences of the missing triples. :class:`~kg.errors.CannotValidate`
     when a file to check does not exist.
@@ -358,16 +359,14 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
     for path in files:
         if not path.is_file():
             raise CannotValidate(f"{path}: no such file (give the path of a Turtle file to validate)")
+    try:
+        paths = loading.data_files([Path(p) for p in data], env=env)
+    except BadData as error:
+        raise CannotValidate(str(error)) from None
+    focus = None
     if files:
-        paths = sorted(loading.ontology_dir().glob("*.ttl")) + [p.resolve() for p in files]
-        paths = list(dict.fromkeys(paths))
         focus = [p.resolve() for p in files]
-    else:
-        try:
-            paths = loading.data_files([Path(p) for p in data], env=env)
-        except BadData as error:
-            raise CannotValidate(str(error)) from None
-        focus = None
+        paths = list(dict.fromkeys([*paths, *focus]))
     parsed, broken = [], []
     for path in paths:
         result = _parse(path, None)

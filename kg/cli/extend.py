@@ -51,7 +51,7 @@ def _report(edit, format: OutputFormat) -> None:
 
 @app.command()
 def validate(
-    files: Annotated[Optional[list[Path]], typer.Argument(help="Turtle files to check on top of the shipped ontology (default: the whole loaded graph).", show_default=False)] = None,
+    files: Annotated[Optional[list[Path]], typer.Argument(help="Turtle files to check on top of the loaded graph; only their problems are reported (default: check the whole loaded graph).", show_default=False)] = None,
     data: DataOption = None,
     format: FormatOption = OutputFormat.table,
 ):
