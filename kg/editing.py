@@ -508,7 +508,11 @@ def _check_ends(kg, subject: Entity, relation: Entity, obj: Entity) -> None:
 
 
 def _source(kg, text: str, new_triples: Graph, new_sources: list[Entity]) -> Entity:
-    """The source ``text`` names, or a new fb:Source when it is a free citation (it has a space)."""
+    """The source ``text`` names, or a new fb:Source when it is a free citation (it has a space).
+
+    The new source is ``src:AuthorYear`` when the citation starts with a name and holds a
+    year, and gets that short name as a synonym.
+    """
     try:
         found = kg.resolve(text)
     except UnknownEntity as error:
@@ -528,6 +532,11 @@ def _source(kg, text: str, new_triples: Graph, new_sources: list[Entity]) -> Ent
         new_triples.add((iri, RDF.type, FB.Source))
         new_triples.add((iri, RDFS.label, Literal(citation)))
         new_triples.add((iri, DCTERMS.bibliographicCitation, Literal(citation)))
+        short = str(iri)[len(str(SRC)):]
+        try:  # its short name (Chaker2017) lets later claims cite it as the shipped sources are cited
+            kg.resolve(short)
+        except UnknownEntity:
+            new_triples.add((iri, SKOS.altLabel, Literal(short)))
         made = Entity(curie(str(iri)), citation, "source", str(iri))
         new_sources.append(made)
         return made

@@ -51,7 +51,7 @@ def test_add_round_trip_through_the_cli_and_the_export(extensions):
     claim = add("relation", "CFS", "has symptom", "PEM", "--source", CARRUTHERS, "--status", "supported",
                 "--note", "The hallmark of the International Consensus Criteria.")
     assert claim["new_sources"][0]["id"] == "src:Carruthers2011"
-    add("relation", "CFS", "has symptom", "fatigue", "--source", "src:Carruthers2011", "--status", "supported")
+    add("relation", "CFS", "has symptom", "fatigue", "--source", "Carruthers2011", "--status", "supported")
 
     shown = kg_json("show", "cfs")
     assert shown["id"] == condition["subject"]["id"] and "ME/CFS" in shown["synonyms"]
