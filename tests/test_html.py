@@ -93,6 +93,13 @@ def test_focus_page_is_the_neighbourhood_and_the_sources_behind_it(g):
     assert len(page_data(g, focus="vitamin B12", depth=1).nodes) < len(page.nodes)
 
 
+def test_focus_on_a_source_shows_the_claims_it_is_cited_for(g):
+    page = page_data(g, focus="src:Hauser2015")
+    cited = [c for c in g.claims() if "src:Hauser2015" in {s.id for s in c.sources + c.contested_by}]
+    ids = {n.id for n in page.nodes}
+    assert cited and {c.subject.id for c in cited} | {c.object.id for c in cited} | {"src:Hauser2015"} <= ids
+
+
 def test_a_condition_highlights_its_symptoms_and_causal_chains(g):
     page = page_data(g)
     lit = set(page.highlights[B12_DEFICIENCY]["nodes"])

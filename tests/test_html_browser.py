@@ -115,6 +115,7 @@ def test_page_shows_every_node_and_claim_and_asks_the_network_nothing(open_page,
     assert explorer.call("counts()") == {"nodes": G.number_of_nodes(), "edges": G.number_of_edges()}
     assert explorer.call("nodeIds()") == sorted(G)
     assert explorer.requests == [whole_page.as_uri()]
+    assert explorer.call("physicsEnabled()") is True  # a small graph stays live by default
 
 
 def test_shared_symptom_styling_is_on_exactly_the_shared_symptoms(open_page, whole_page, g):

@@ -177,6 +177,10 @@ def _selection(g, G, focus, depth, shared):
 
     if focus is not None:
         entity = g.resolve(focus)
+        if entity.kind == "source":  # a source has no edges of its own: show the claims it is cited for
+            cited = {end for u, v, claim in G.edges(data="claim")
+                     if entity in claim.sources + claim.contested_by for end in (u, v)}
+            return "focus", cited | {entity.id}, entity.id, (), [], {}
         return "focus", set(neighbourhood(G, entity.id, depth)), entity.id, (), [], {}
     if shared is not None:
         answer = g.shared(*shared)

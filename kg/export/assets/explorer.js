@@ -423,7 +423,7 @@
     state.ready = true;
     document.body.dataset.ready = "true";
   }
-  if (net.options.physics.enabled) {
+  if (net.options.physics.enabled && net.nodes.some((n) => n.physics !== false)) {
     network.once("stabilizationIterationsDone", finish);
     network.once("stabilized", finish);
   } else {
