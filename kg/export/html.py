@@ -381,12 +381,12 @@ def _network(page: PageData):
                       "hover": {"background": color, "border": "#222222"}},
             "borderWidth": 1.5,
             "font": {"color": ("#1d2b36" if light else "#ffffff") if inside else "#263238",
-                     "size": 17 if inside else 19, "strokeWidth": 0 if inside else 4},
+                     "size": 17 if inside else 21, "strokeWidth": 0 if inside else 4},
             "size": 15,
             "title": f"{node.label} ({node.kind})",
         }
         if node.kind == "condition":
-            style["font"] = {"color": "#ffffff", "size": 21, "strokeWidth": 0}
+            style["font"] = {"color": "#ffffff", "size": 23, "strokeWidth": 0}
             style["mass"] = 2.5
         if node.kind == "source":
             style["physics"] = False  # sources carry no edges: the page lines them up below the graph

@@ -210,10 +210,13 @@
 
   const RANK = { supported: 0, contested: 1, unsupported: 2, refuted: 3 };
 
-  // Claims grouped by relation, strongest evidence first, then by the other end's name.
+  const GROUP_ORDER = ["symptom", "causal", "misdiagnosis", "diagnosis", "food", "other"];
+
+  // Claims grouped by kind of relation (symptoms first), strongest evidence first, then by name.
   function byRelation(claims, otherEnd) {
     const rank = (e) => (RANK[e.status] !== undefined ? RANK[e.status] : 4);
-    return claims.slice().sort((a, b) => a.relation_label.localeCompare(b.relation_label) || rank(a) - rank(b)
+    return claims.slice().sort((a, b) => GROUP_ORDER.indexOf(a.group) - GROUP_ORDER.indexOf(b.group)
+      || a.relation_label.localeCompare(b.relation_label) || rank(a) - rank(b)
       || label(a[otherEnd]).localeCompare(label(b[otherEnd])) || (a.id < b.id ? -1 : 1));
   }
 
