@@ -498,7 +498,9 @@ def _classes(graph: Graph, node) -> set:
 
 
 def _check_ends(kg, subject: Entity, relation: Entity, obj: Entity) -> None:
-    for row in kg.select("relation_domains", property=relation.ref):
+    for row in kg.select("relation_domains"):
+        if row.property != relation.ref:
+            continue
         end = subject if str(row.end) == "subject" else obj
         if row["class"] not in _classes(kg.rdf, end.ref):
             need = kg.entity(row["class"]).label

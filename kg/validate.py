@@ -11,7 +11,8 @@ The checks:
 - **shape**: the SHACL shapes of ``ontology/shapes/`` (labels, identifiers, sources and
   evidence status of each claim's axiom, domain and range of every relation), run by pySHACL;
 - **provenance**: every claim carries an ``owl:Axiom``, and every axiom annotates a claim the
-  graph makes, with a claim-carrying relation (two named queries, much faster than SHACL-SPARQL);
+  graph makes, with a claim-carrying relation (named queries ``claim_axiom_counts`` and
+  ``axiom_targets``, much faster than SHACL-SPARQL constraints run per focus node);
 - **duplicate**: two entities with the same label.
 """
 
@@ -296,17 +297,20 @@ def _provenance(graph: Graph, locate: _Locator) -> Iterator[Problem]:
     from .graph import KnowledgeGraph
 
     kg = KnowledgeGraph(graph)
-    for row in kg.select("claims_without_provenance"):
-        yield Problem(
-            *locate.find(row.subject, row.predicate, row.object),
-            _name(row.subject, graph),
-            f"the claim {_name(row.subject, graph)} {_name(row.predicate, graph)} {_name(row.object, graph)} has no owl:Axiom, so no source or evidence status",
-            "add its axiom with fb:source and fb:evidenceStatus (`kg add relation` writes both)", "provenance")
-    for row in kg.select("stray_axioms"):
-        if str(row.problem) == "not a relation":
+    for row in kg.select("claim_axiom_counts"):
+        if int(row.axioms) == 0:
+            yield Problem(
+                *locate.find(row.subject, row.predicate, row.object),
+                _name(row.subject, graph),
+                f"the claim {_name(row.subject, graph)} {_name(row.predicate, graph)} {_name(row.object, graph)} has no owl:Axiom, so no source or evidence status",
+                "add its axiom with fb:source and fb:evidenceStatus (`kg add relation` writes both)", "provenance")
+    for row in kg.select("axiom_targets"):
+        if not row.isRelation.toPython():
             problem, fix = "the axiom annotates a property that is not a claim-carrying relation", "use a relation of ontology/schema.ttl (a sub-property of fb:relation)"
-        else:
+        elif not row.claimed.toPython():
             problem, fix = "the axiom annotates a claim the graph does not make", "add the claim triple itself, or fix the axiom's annotatedSource / annotatedProperty / annotatedTarget"
+        else:
+            continue
         yield Problem(*locate.best((row.axiom, OWL.annotatedSource, None), (row.axiom, None, None)),
                       _name(row.axiom, graph), problem, fix, "provenance")
 
