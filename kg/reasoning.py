@@ -60,10 +60,6 @@ def _weakest(claims) -> str:
     return max((claim.status for claim in claims), key=status_rank, default="supported")
 
 
-def _entity(entity: Entity) -> dict:
-    return entity.to_dict()
-
-
 def _claim_brief(claim: Claim, other: str = "object") -> dict:
     return {**getattr(claim, other).to_dict(), "relation": claim.predicate.label, "status": claim.status,
             "sources": [s.id for s in claim.sources]}
@@ -93,8 +89,8 @@ class SymptomMatch:
 
     def to_dict(self) -> dict:
         return {
-            "given": _entity(self.given),
-            "symptom": _entity(self.symptom),
+            "given": self.given.to_dict(),
+            "symptom": self.symptom.to_dict(),
             "how": self.how,
             "information": round(self.information, 4),
             "status": self.weakest,
@@ -112,7 +108,7 @@ class FollowUp:
     claim: Claim
 
     def to_dict(self) -> dict:
-        return {**_entity(self.symptom), "information": round(self.information, 4), "status": self.claim.status,
+        return {**self.symptom.to_dict(), "information": round(self.information, 4), "status": self.claim.status,
                 "sources": [s.id for s in self.claim.sources]}
 
 
@@ -135,12 +131,12 @@ class Candidate:
 
     def to_dict(self) -> dict:
         return {
-            **_entity(self.condition),
+            **self.condition.to_dict(),
             "score": round(self.score, 4),
             "information": round(self.information, 4),
             "status": self.weakest,
             "matches": [m.to_dict() for m in self.matches],
-            "unexplained": [_entity(e) for e in self.unexplained],
+            "unexplained": [e.to_dict() for e in self.unexplained],
             "ask_next": [f.to_dict() for f in self.ask_next],
             "separating_tests": [_claim_brief(c) for c in self.separating_tests],
         }
@@ -166,8 +162,8 @@ class Differential:
 
     def to_dict(self) -> dict:
         return {
-            "symptoms": [{**_entity(e), "weight": round(self.weights[e.id], 4)} for e in self.given],
-            "unexplained": [_entity(e) for e in self.unexplained],
+            "symptoms": [{**e.to_dict(), "weight": round(self.weights[e.id], 4)} for e in self.given],
+            "unexplained": [e.to_dict() for e in self.unexplained],
             "conditions_with_symptoms": self.conditions,
             "considered": self.considered,
             "min_status": self.min_status,
@@ -284,7 +280,7 @@ def differential(g, symptoms, *, top: int | None = 5, min_status: str = "any") -
             t = claim.object
             up_t = hierarchy.up(t.id)
             if q.id in up_t:
-                match = SymptomMatch(q, t, "same" if t == q else "narrower", information(q.id), claim, up_t[q.id])
+                match = SymptomMatch(q, t, "same" if t.id == q.id else "narrower", information(q.id), claim, up_t[q.id])
             elif t.id in up_q:
                 match = SymptomMatch(q, t, "broader", information(t.id), claim, up_q[t.id])
             else:
@@ -357,7 +353,7 @@ class SharedMechanism:
         return _weakest(self.claims)
 
     def to_dict(self) -> dict:
-        return {**_entity(self.mechanism), "how": self.how, "status": self.weakest,
+        return {**self.mechanism.to_dict(), "how": self.how, "status": self.weakest,
                 "claims": [c.to_dict() for c in self.claims]}
 
 
@@ -382,10 +378,10 @@ class Comparison:
     def to_dict(self) -> dict:
         first, second = self.first.id, self.second.id
         return {
-            "conditions": [_entity(self.first), _entity(self.second)],
+            "conditions": [self.first.to_dict(), self.second.to_dict()],
             "min_status": self.min_status,
             "shared_symptoms": [
-                {**_entity(item.symptom), "status": item.weakest, "claims": [c.to_dict() for c in item.claims]}
+                {**item.symptom.to_dict(), "status": item.weakest, "claims": [c.to_dict() for c in item.claims]}
                 for item in self.symptoms.shared
             ],
             "unique_symptoms": {
@@ -393,7 +389,7 @@ class Comparison:
             },
             "shared_mechanisms": [m.to_dict() for m in self.mechanisms],
             "chains": [
-                {"from": _entity(chain.steps[0].subject), "to": _entity(chain.steps[-1].object),
+                {"from": chain.steps[0].subject.to_dict(), "to": chain.steps[-1].object.to_dict(),
                  "weakest": chain.weakest, "steps": chain.to_list()}
                 for chain in self.chains
             ],
