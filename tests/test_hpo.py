@@ -1,0 +1,204 @@
+"""`kg import hpo` on a small excerpt of the real HPO files (tests/data/hpo, see tests/data/README.md).
+
+Expectations are read from the excerpt itself, not written down: the annotation lines of a
+disease say which symptoms it must have after the import.
+"""
+
+import hashlib
+import json
+
+import pytest
+
+from conftest import ROOT, kg_json, run_kg
+
+HPO_DATA = ROOT / "tests" / "data" / "hpo"
+OBO, HPOA = HPO_DATA / "hp.obo", HPO_DATA / "phenotype.hpoa"
+PERNICIOUS_ANAEMIA = "OMIM:170900"  # curated as fb:pernicious-anaemia (skos:exactMatch)
+INTRINSIC_FACTOR_DEFICIENCY = "OMIM:261000"  # curated as fb:congenital-intrinsic-factor-deficiency
+IMERSLUND_GRASBECK = "ORPHA:35858"  # not curated: imported as a new condition
+GITELMAN = "OMIM:263800"  # fatigue, by a published clinical study (PCS)
+COQ10_DEFICIENCY = "OMIM:607426"  # fatigue, by electronic annotation only (IEA)
+PORPHYRIA = "ORPHA:100924"  # has a NOT annotation
+FATIGUE = "HP:0012378"  # curated as fb:fatigue
+
+
+def annotation_lines(disease: str) -> list[dict]:
+    lines = [line.rstrip("\n").split("\t") for line in HPOA.read_text(encoding="utf-8").splitlines() if not line.startswith("#")]
+    header, rows = lines[0], lines[1:]
+    return [dict(zip(header, row)) for row in rows if row[0] == disease]
+
+
+def curated_matches() -> dict[str, str]:
+    """HP id -> curated entity id, from curated.ttl's skos:exactMatch lines."""
+    from kg import KnowledgeGraph
+
+    from kg.namespaces import curie
+
+    g = KnowledgeGraph.load(env="", backend="memory")
+    rows = g.query("SELECT ?e ?m WHERE { ?e skos:exactMatch ?m }")
+    return {curie(str(r.m)): g.entity(r.e).id for r in rows}
+
+
+def expected_symptoms(disease: str) -> set[str]:
+    matches = curated_matches()
+    return {
+        matches.get(row["hpo_id"], row["hpo_id"])
+        for row in annotation_lines(disease)
+        if row["aspect"] == "P" and row["qualifier"] != "NOT" and row["frequency"] != "HP:0040285"
+    }
+
+
+@pytest.fixture(scope="module")
+def home(tmp_path_factory):
+    """A data folder holding an import of the excerpt."""
+    folder = tmp_path_factory.mktemp("hpo-home")
+    env = {"KG_HOME": str(folder)}
+    result = run_kg("import", "hpo", "--obo", OBO, "--hpoa", HPOA, "--format", "json", env=env)
+    assert result.returncode == 0, result.stderr
+    return env, json.loads(result.stdout)
+
+
+def test_import_summary_names_the_release_and_counts(home):
+    env, summary = home
+    assert summary["release"] == "2025-01-16"
+    assert summary["conditions"] == len({row["database_id"] for row in annotation_lines_all() if row["aspect"] == "P"})
+    assert summary["claims"] > summary["terms"] > 50
+    assert (ROOT / summary["path"]).exists() and summary["path"].endswith("imports/hpo.nt")
+
+
+def annotation_lines_all() -> list[dict]:
+    diseases = {line.split("\t", 1)[0] for line in HPOA.read_text(encoding="utf-8").splitlines()
+                if not line.startswith(("#", "database_id"))}
+    return [row for d in diseases for row in annotation_lines(d)]
+
+
+@pytest.mark.parametrize("backend", ["oxigraph", "memory"])
+@pytest.mark.parametrize("disease", [PERNICIOUS_ANAEMIA, IMERSLUND_GRASBECK, GITELMAN, PORPHYRIA])
+def test_each_annotation_becomes_a_symptom_claim(home, backend, disease):
+    env, _ = home
+    rows = kg_json("symptoms", disease, "--backend", backend, env=env)
+    imported = {row["id"] for row in rows if "src:HPO" in row["sources"]}
+    assert imported == expected_symptoms(disease)
+
+
+def test_negated_annotation_is_left_out(home):
+    env, _ = home
+    negated = [row["hpo_id"] for row in annotation_lines(PORPHYRIA) if row["qualifier"] == "NOT"]
+    assert negated
+    positive = {row["hpo_id"] for row in annotation_lines(PORPHYRIA) if row["qualifier"] != "NOT"}
+    symptoms = {row["id"] for row in kg_json("symptoms", PORPHYRIA, env=env)}
+    assert not (set(negated) - positive) & symptoms
+
+
+def test_curated_entities_and_imported_terms_are_one_entity(home):
+    env, _ = home
+    # OMIM:170900 *is* fb:pernicious-anaemia: its imported symptoms sit beside the curated ones.
+    details = kg_json("show", PERNICIOUS_ANAEMIA, env=env)
+    assert details["id"] == "fb:pernicious-anaemia"
+    sources = {s["id"] for c in details["outgoing"] for s in c["sources"]}
+    assert "src:HPO" in sources and len(sources) > 1
+    # And HP:0012378 is fb:fatigue, so the imported diseases share it with fibromyalgia.
+    assert kg_json("show", FATIGUE, env=env)["id"] == "fb:fatigue"
+    shared = kg_json("shared", "fibromyalgia", GITELMAN, env=env)
+    assert "fb:fatigue" in {row["id"] for row in shared}
+    assert not [h for h in kg_json("search", "fatigue", env=env) if h["label"] == "Fatigue"]
+
+
+def test_evidence_codes_decide_the_status(home):
+    env, _ = home
+    claims = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={GITELMAN}", env=env)
+    claims += kg_json("query", "--name", "hpo_annotations", "--param", f"condition={COQ10_DEFICIENCY}", env=env)
+    by_code = {(row["evidenceCode"], row["status"]) for row in claims}
+    assert ("PCS", "fb:supported") in by_code and ("IEA", "fb:unsupported") in by_code
+    assert ("IEA", "fb:supported") not in by_code and ("PCS", "fb:unsupported") not in by_code
+    assert all(row["reference"] for row in claims)
+
+
+def test_frequency_is_kept_by_name(home):
+    env, _ = home
+    rows = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={IMERSLUND_GRASBECK}", env=env)
+    frequencies = {row["frequency"] for row in rows if row["frequency"]}
+    assert frequencies and frequencies <= {"Obligate", "Very frequent", "Frequent", "Occasional", "Very rare"}
+
+
+def test_only_phenotypes_become_symptoms(home):
+    env, _ = home
+    # HP:0040283 (Occasional) is a frequency, HP:0000006 a mode of inheritance: not symptoms.
+    for term in ("HP:0040283", "HP:0000006"):
+        result = run_kg("show", term, env=env)
+        assert result.returncode == 2, result.stdout
+
+
+def parents_in_obo(term: str) -> list[str]:
+    stanza = OBO.read_text(encoding="utf-8").split(f"id: {term}\n", 1)[1].split("\n\n", 1)[0]
+    return [line.split()[1] for line in stanza.splitlines() if line.startswith("is_a: ")]
+
+
+def test_hierarchy_is_claims_with_provenance(home):
+    env, _ = home
+    megaloblastic = "HP:0001889"  # curated as fb:megaloblastic-anaemia
+    [parent] = parents_in_obo(megaloblastic)
+    details = kg_json("show", parent, env=env)
+    children = [c for c in details["incoming"] if c["predicate"]["id"] == "fb:isA"]
+    assert "fb:megaloblastic-anaemia" in {c["subject"]["id"] for c in children}
+    assert all(c["status"] == "supported" and [s["id"] for s in c["sources"]] == ["src:HPO"] for c in children)
+
+
+def test_shared_expand_counts_a_specific_symptom_as_its_ancestor(home):
+    env, _ = home
+    plain = {row["id"] for row in kg_json("shared", PERNICIOUS_ANAEMIA, IMERSLUND_GRASBECK, env=env)}
+    expanded = kg_json("shared", PERNICIOUS_ANAEMIA, IMERSLUND_GRASBECK, "--expand", env=env)
+    ids = {row["id"] for row in expanded}
+    assert plain < ids
+    for row in expanded:
+        if row["id"] not in plain:  # reached through a more specific symptom of one condition
+            assert any(claim["object"]["id"] != row["id"] for claim in row["claims"])
+
+
+def test_rerunning_replaces_the_import(home):
+    env, first = home
+    before = kg_json("stats", env=env)
+    again = run_kg("import", "hpo", "--obo", OBO, "--hpoa", HPOA, "--format", "json", env=env)
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout) == first
+    assert kg_json("stats", env=env) == before
+
+
+def test_stats_shows_the_release_and_counts(home):
+    env, summary = home
+    rows = [r for r in kg_json("stats", env=env) if r["group"] == "import"]
+    assert {r["count"] for r in rows} == {summary["terms"], summary["conditions"], summary["claims"]}
+    assert all("2025-01-16" in r["label"] for r in rows)
+
+
+def test_curated_files_are_untouched(tmp_path):
+    digest = {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "ontology").glob("*.ttl")}
+    env = {"KG_HOME": str(tmp_path)}
+    assert run_kg("import", "hpo", "--obo", OBO, "--hpoa", HPOA, env=env).returncode == 0
+    assert digest == {p: hashlib.sha256(p.read_bytes()).hexdigest() for p in (ROOT / "ontology").glob("*.ttl")}
+
+
+def test_remove_drops_the_import(tmp_path):
+    env = {"KG_HOME": str(tmp_path)}
+    assert run_kg("import", "hpo", "--obo", OBO, "--hpoa", HPOA, env=env).returncode == 0
+    assert kg_json("symptoms", GITELMAN, env=env)
+    removed = run_kg("import", "hpo", "--remove", env=env)
+    assert removed.returncode == 0 and "removed" in removed.stderr
+    assert run_kg("symptoms", GITELMAN, env=env).returncode == 2
+    assert not [r for r in kg_json("stats", env=env) if r["group"] == "import"]
+    twice = run_kg("import", "hpo", "--remove", env=env)
+    assert twice.returncode == 1 and twice.stderr.startswith("kg: error: ") and "no HPO import" in twice.stderr
+
+
+@pytest.mark.parametrize("which", ["--obo", "--hpoa"])
+def test_bad_input_files_are_one_line_errors(tmp_path, which):
+    wrong = tmp_path / "wrong.txt"
+    wrong.write_text("this is not an HPO file\n")
+    files = {"--obo": OBO, "--hpoa": HPOA, which: wrong}
+    env = {"KG_HOME": str(tmp_path / "home")}
+    result = run_kg("import", "hpo", "--obo", files["--obo"], "--hpoa", files["--hpoa"], env=env)
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert result.stderr.startswith("kg: error: ") and str(wrong) in result.stderr
+    assert not (tmp_path / "home" / "data" / "imports" / "hpo.nt").exists()
+    missing = run_kg("import", "hpo", which, tmp_path / "nope.obo", env=env)
+    assert missing.returncode == 1 and "nope.obo" in missing.stderr and "Traceback" not in missing.stderr
