@@ -236,9 +236,10 @@ def test_a_condition_is_not_a_symptom(g):
 
 
 def test_an_unknown_symptom_suggests_names():
-    result = run_kg("differential", "widespread pain")
+    result = run_kg("differential", "widespred pain")
     assert result.returncode == 2
-    assert result.stderr.startswith("kg: error: unknown entity 'widespread pain'")
+    assert result.stderr.startswith("kg: error: unknown entity 'widespred pain'")
+    assert "did you mean: widespread pain" in result.stderr
 
 
 def test_differential_csv_has_one_row_per_candidate():
