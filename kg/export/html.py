@@ -367,7 +367,7 @@ def _network(page: PageData):
     """The page's nodes and edges as a pyvis network, styled by class, relation and status."""
     from pyvis.network import Network
 
-    net = Network(directed=True, cdn_resources="in_line", height="100%", width="100%")
+    net = Network(directed=True, height="100%", width="100%")  # drawn by our own template, not pyvis's
     big = len(page.nodes) > PHYSICS_THRESHOLD
     positions = _class_layout(page) if big else {}
     for node in page.nodes:
