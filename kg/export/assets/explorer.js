@@ -124,10 +124,11 @@
     row.style.display = "flex";
     row.style.gap = "8px";
     row.style.alignItems = "center";
+    const here = SHARED.count ? `${SHARED.count} here` : "none on this page";
     row.append(shapeSwatch("dot", kindStyle.has("symptom") ? kindStyle.get("symptom").color : "#f0a030", SHARED.border, 4),
                el("span", page.mode === "shared"
-                 ? `Thick purple ring: a symptom both conditions have (${SHARED.count} here).`
-                 : `Thick purple ring: a symptom of two or more conditions (${SHARED.count} here).`));
+                 ? `Thick purple ring: a symptom both conditions have (${here}).`
+                 : `Thick purple ring: a symptom of two or more conditions (${here}).`));
     shared.appendChild(row);
   }
 
@@ -147,6 +148,9 @@
   }
 
   function applyHighlight(keep) {
+    for (const edge of page.edges) {  // the sources behind what stays lit stay lit too
+      if (keep.edges.has(edge.id)) for (const s of edge.sources.concat(edge.contested_by)) if (byId.has(s)) keep.nodes.add(s);
+    }
     state.highlighted = keep.nodes;
     nodes.update(net.nodes.map((n) => keep.nodes.has(n.id) ? restingNode.get(n.id) : { id: n.id, ...DIM_NODE }));
     edges.update(net.edges.map((e) => keep.edges.has(e.id) ? restingEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
@@ -407,7 +411,7 @@
     const right = xs.length ? Math.max(...xs) : 0;
     const bottom = ys.length ? Math.max(...ys) : 0;
     const step = 200;
-    const perRow = Math.max(1, Math.floor((right - left) / step) + 1);
+    const perRow = Math.max(5, Math.floor((right - left) / step) + 1);
     const width = (Math.min(perRow, sources.length) - 1) * step;
     const start = (left + right) / 2 - width / 2;
     nodes.update(sources.map((id, index) => ({  // one update, one redraw
