@@ -18,8 +18,8 @@
 
   const nodes = new vis.DataSet(net.nodes);
   const edges = new vis.DataSet(net.edges);
-  const restingNode = new Map(net.nodes.map((n) => [n.id, { id: n.id, color: n.color, font: n.font }]));
-  const restingEdge = new Map(net.edges.map((e) => [e.id, { id: e.id, color: e.color }]));
+  const baseNode = new Map(net.nodes.map((n) => [n.id, { id: n.id, color: n.color, font: n.font }]));
+  const baseEdge = new Map(net.edges.map((e) => [e.id, { id: e.id, color: e.color }]));
   const container = document.getElementById("graph");
   const panel = document.getElementById("details");
   const state = { ready: false, selected: null, highlighted: null, hiddenKinds: new Set() };
@@ -152,14 +152,14 @@
       if (keep.edges.has(edge.id)) for (const s of edge.sources.concat(edge.contested_by)) if (byId.has(s)) keep.nodes.add(s);
     }
     state.highlighted = keep.nodes;
-    nodes.update(net.nodes.map((n) => keep.nodes.has(n.id) ? restingNode.get(n.id) : { id: n.id, ...DIM_NODE }));
-    edges.update(net.edges.map((e) => keep.edges.has(e.id) ? restingEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
+    nodes.update(net.nodes.map((n) => keep.nodes.has(n.id) ? baseNode.get(n.id) : { id: n.id, ...DIM_NODE }));
+    edges.update(net.edges.map((e) => keep.edges.has(e.id) ? baseEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
   }
 
   function clearHighlight() {
     state.highlighted = null;
-    nodes.update([...restingNode.values()]);
-    edges.update([...restingEdge.values()]);
+    nodes.update([...baseNode.values()]);
+    edges.update([...baseEdge.values()]);
   }
 
   // ------------------------------------------------------------------ selection and details panel
@@ -414,9 +414,13 @@
     const perRow = Math.max(5, Math.floor((right - left) / step) + 1);
     const width = (Math.min(perRow, sources.length) - 1) * step;
     const start = (left + right) / 2 - width / 2;
-    nodes.update(sources.map((id, index) => ({  // one update, one redraw
+    const places = sources.map((id, index) => ({
       id: id, x: start + (index % perRow) * step, y: bottom + 150 + Math.floor(index / perRow) * 110,
-    })));
+    }));
+    const now = network.getPositions(sources);
+    if (places.some((p) => Math.abs(now[p.id].x - p.x) > 1 || Math.abs(now[p.id].y - p.y) > 1)) {
+      nodes.update(places); // one update, one redraw
+    }
   }
 
   let finished = false;
@@ -425,6 +429,7 @@
     finished = true;
     shelveSources();
     if (!page.physics && net.options.physics.enabled) network.setOptions({ physics: { enabled: false } });
+    if (!page.physics || !net.options.physics.enabled) document.body.dataset.resting = "true";
     network.fit({ animation: false });
     loading.remove();
     state.ready = true;
@@ -432,7 +437,17 @@
   }
   if (net.options.physics.enabled && net.nodes.some((n) => n.physics !== false)) {
     network.once("stabilizationIterationsDone", finish);
-    network.once("stabilized", finish);
+    // A live layout may still drift after the bounded stabilisation: when it comes to rest,
+    // keep the shelf under it and, unless the reader has moved the view, show it whole.
+    network.on("startStabilizing", () => { document.body.dataset.resting = "false"; });
+    network.on("stabilized", () => {
+      document.body.dataset.resting = "true";
+      if (!finished) return finish();
+      shelveSources();
+      if (!state.touched) network.fit({ animation: false });
+    });
+    network.on("dragStart", () => { state.touched = true; });
+    network.on("zoom", () => { state.touched = true; });
   } else {
     network.once("afterDrawing", finish); // laid out already: ready once drawn
   }
