@@ -41,10 +41,11 @@ def import_(
     # What the curators matched to HPO terms and diseases: the graph without any import.
     curated = [f for f in loading.data_files(data or ()) if f.parent != loading.imports_dir().resolve()]
     mapping = hpo.curated_matches(KnowledgeGraph(MemoryBackend(loading.parse_files(curated))))
+    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("importing HPO annotations"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-                  transient=True) as bar:
+                  transient=True, console=Console(stderr=True)) as bar:
         task = bar.add_task("hpo", total=None)
         summary = hpo.import_hpo(obo, hpoa, mapping=mapping,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
