@@ -11,6 +11,7 @@ import shutil
 import pytest
 
 from conftest import B12_DEFICIENCY, FIBROMYALGIA, run_kg
+from kg.namespaces import curie
 from test_html import XSS_LABEL, XSS_TURTLE, pairwise_shared
 
 CHROMIUM = os.environ.get("KG_CHROMIUM", "/usr/bin/chromium")
@@ -131,6 +132,9 @@ def test_clicking_fibromyalgia_highlights_its_symptoms_and_the_background_clears
     lit = set(explorer.call("highlighted()"))
     symptoms = {claim.object.id for claim in g.symptoms("fibromyalgia")}
     assert symptoms <= lit
+    causal = {curie(str(row.property)) for row in g.select("causal_relations")} - {"fb:hasSymptom"}
+    caused = {c.object.id for c in g.claims(subject="fibromyalgia") if c.predicate.id in causal}
+    assert caused and caused <= lit  # the first step of each causal chain out of it
     dimmed = set(explorer.call("dimmed()"))
     assert "fb:beef" in dimmed and not dimmed & symptoms
     assert explorer.page.inner_text("#details h2") == "fibromyalgia"
