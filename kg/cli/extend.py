@@ -14,8 +14,6 @@ import typer
 from .app import DataOption, FormatOption, OutputFormat, app, emit, graph_command
 from .output import write
 
-Entity = Annotated[str, typer.Argument(help="A label, synonym, CURIE or IRI.", show_default=False)]
-Relation = Annotated[str, typer.Argument(metavar="PREDICATE", help="The relation's label (such as 'has symptom'), a synonym or its CURIE.", show_default=False)]
 ToOption = Annotated[
     Optional[Path],
     typer.Option("--to", help="Extension file to write (default: local.ttl in the extensions folder, or KG_EXTENSIONS_DIR).", show_default=False),
@@ -31,14 +29,6 @@ class Status(str, Enum):
     contested = "contested"
     unsupported = "unsupported"
     refuted = "refuted"
-
-
-add_app = typer.Typer(help="Add an entity or a sourced claim to an extension file (checked, locked, atomic).",
-                      no_args_is_help=True)
-remove_app = typer.Typer(help="Take back an entity or a claim from an extension file (never from the shipped ontology).",
-                         no_args_is_help=True)
-app.add_typer(add_app, name="add")
-app.add_typer(remove_app, name="remove")
 
 
 def _report(edit, format: OutputFormat) -> None:
@@ -90,64 +80,88 @@ def sources(g, format: FormatOption = OutputFormat.table):
     )
 
 
-def _add_command(kind: str):
-    def command(
-        label: Annotated[str, typer.Argument(help=f"The {kind}'s name.", show_default=False)],
-        synonym: Annotated[Optional[list[str]], typer.Option("--synonym", help="Another name (repeatable).", show_default=False)] = None,
-        id: Annotated[Optional[str], typer.Option("--id", help="Its fb: CURIE (default: made from the label).", show_default=False)] = None,
-        definition: Annotated[Optional[str], typer.Option("--definition", help="One sentence saying what it is.", show_default=False)] = None,
-        match: Annotated[Optional[list[str]], typer.Option("--match", help="An HPO, OMIM or Orphanet CURIE for the same thing (repeatable).", show_default=False)] = None,
-        to: ToOption = None,
-        data: DataOption = None,
-        format: FormatOption = OutputFormat.table,
-    ):
-        from ..editing import add_entity
-
-        _report(add_entity(kind, label, synonyms=synonym or (), identifier=id, definition=definition,
-                           matches=match or (), to=to, data=data or ()), format)
-
-    command.__doc__ = f"Add a {kind} called LABEL; a label, synonym or id already in the graph is refused."
-    return command
+class AddKind(str, Enum):
+    condition = "condition"
+    symptom = "symptom"
+    mechanism = "mechanism"
+    food = "food"
+    test = "test"
+    nutrient = "nutrient"
+    relation = "relation"
 
 
-for _kind in ("condition", "symptom", "mechanism", "food", "test", "nutrient"):
-    add_app.command(_kind)(_add_command(_kind))
+class RemoveKind(str, Enum):
+    entity = "entity"
+    relation = "relation"
 
 
-@add_app.command("relation")
-def add_relation(
-    subject: Entity,
-    predicate: Relation,
-    object: Entity,
-    source: Annotated[Optional[list[str]], typer.Option("--source", help="A source in the graph (label or CURIE), or the full citation of a new one (repeatable; required).", show_default=False)] = None,
-    status: Annotated[Optional[Status], typer.Option("--status", help="How well the sources back the claim (required).", show_default=False)] = None,
-    note: Annotated[Optional[str], typer.Option("--note", help="A comment on the claim: what the sources say, caveats.", show_default=False)] = None,
+Names = Annotated[list[str], typer.Argument(metavar="LABEL | SUBJECT PREDICATE OBJECT", show_default=False,
+                                            help="The new entity's label, or the claim's subject, relation and object.")]
+
+
+def _names(command: str, kind: str, names: list[str]) -> list[str]:
+    wanted = 3 if kind == "relation" else 1
+    if len(names) != wanted:
+        shape = "SUBJECT PREDICATE OBJECT" if wanted == 3 else "one name (quote a name with spaces)"
+        raise typer.BadParameter(f"kg {command} {kind} takes {shape}, got {len(names)} argument(s)")
+    return names
+
+
+@app.command()
+def add(
+    kind: Annotated[AddKind, typer.Argument(metavar="KIND", help="What to add: an entity of this kind, or a relation (a claim).", show_default=False)],
+    names: Names,
+    synonym: Annotated[Optional[list[str]], typer.Option("--synonym", help="Entity: another name (repeatable).", show_default=False)] = None,
+    id: Annotated[Optional[str], typer.Option("--id", help="Entity: its fb: CURIE (default: made from the label).", show_default=False)] = None,
+    definition: Annotated[Optional[str], typer.Option("--definition", help="Entity: one sentence saying what it is.", show_default=False)] = None,
+    match: Annotated[Optional[list[str]], typer.Option("--match", help="Entity: an HPO, OMIM or Orphanet CURIE for the same thing (repeatable).", show_default=False)] = None,
+    source: Annotated[Optional[list[str]], typer.Option("--source", help="Relation: a source in the graph (label or CURIE), or the full citation of a new one (repeatable; required).", show_default=False)] = None,
+    status: Annotated[Optional[Status], typer.Option("--status", help="Relation: how well the sources back the claim (required).", show_default=False)] = None,
+    note: Annotated[Optional[str], typer.Option("--note", help="Relation: a comment on the claim, what the sources say, caveats.", show_default=False)] = None,
     to: ToOption = None,
     data: DataOption = None,
     format: FormatOption = OutputFormat.table,
 ):
-    """Claim SUBJECT PREDICATE OBJECT with its sources and evidence status; a claim without a source is refused."""
-    from ..editing import add_relation as add
+    """Add an entity (condition, symptom, mechanism, food, test, nutrient LABEL) or a sourced claim
+    (relation SUBJECT PREDICATE OBJECT --source S --status STATUS) to an extension file.
 
-    _report(add(subject, predicate, object, sources=source or (), status=status.value if status else None,
-                note=note, to=to, data=data or ()), format)
+    The change is checked before it is written, under a lock, atomically. A label, synonym or
+    id already in the graph is refused, and so is a claim without a source.
+    """
+    from ..editing import add_entity, add_relation
 
-
-@remove_app.command("entity")
-def remove_entity(entity: Entity, from_: FromOption = None, data: DataOption = None, format: FormatOption = OutputFormat.table):
-    """Take back ENTITY, and the claims about it, from the extension file that added it."""
-    from ..editing import remove_entity as remove
-
-    _report(remove(entity, from_file=from_, data=data or ()), format)
-
-
-@remove_app.command("relation")
-def remove_relation(subject: Entity, predicate: Relation, object: Entity, from_: FromOption = None,
-                    data: DataOption = None, format: FormatOption = OutputFormat.table):
-    """Take back the claim SUBJECT PREDICATE OBJECT (and its axiom) from the extension file that made it."""
-    from ..editing import remove_relation as remove
-
-    _report(remove(subject, predicate, object, from_file=from_, data=data or ()), format)
+    names = _names("add", kind.value, names)
+    if kind is AddKind.relation:
+        if synonym or id or definition or match:
+            raise typer.BadParameter("--synonym, --id, --definition and --match are for entities, not relations")
+        edit = add_relation(*names, sources=source or (), status=status.value if status else None,
+                            note=note, to=to, data=data or ())
+    else:
+        if source or status or note:
+            raise typer.BadParameter("--source, --status and --note are for `kg add relation`")
+        edit = add_entity(kind.value, names[0], synonyms=synonym or (), identifier=id, definition=definition,
+                          matches=match or (), to=to, data=data or ())
+    _report(edit, format)
 
 
-__all__ = ["add_app", "remove_app"]
+@app.command()
+def remove(
+    kind: Annotated[RemoveKind, typer.Argument(metavar="KIND", help="What to take back: an entity or a relation (a claim).", show_default=False)],
+    names: Annotated[list[str], typer.Argument(metavar="NAME | SUBJECT PREDICATE OBJECT", show_default=False,
+                                               help="The entity, or the claim's subject, relation and object.")],
+    from_: FromOption = None,
+    data: DataOption = None,
+    format: FormatOption = OutputFormat.table,
+):
+    """Take back an entity (with the claims about it) or a claim from the extension file that added it.
+
+    Never from the shipped ontology: that is refused.
+    """
+    from ..editing import remove_entity, remove_relation
+
+    names = _names("remove", kind.value, names)
+    if kind is RemoveKind.relation:
+        edit = remove_relation(*names, from_file=from_, data=data or ())
+    else:
+        edit = remove_entity(names[0], from_file=from_, data=data or ())
+    _report(edit, format)
