@@ -233,12 +233,12 @@ def base():
 
 def _existing_name(label: str, graph: Graph) -> bool:
     """Whether ``label`` already names something, so that kg add rightly refuses it."""
-    from kg.errors import UnknownEntity
+    from kg.errors import AmbiguousEntity, UnknownEntity
 
     try:
         KnowledgeGraph(graph).resolve(label)
     except UnknownEntity as error:
-        return type(error) is not UnknownEntity  # ambiguous: it names several
+        return isinstance(error, AmbiguousEntity)  # it names several things
     return True
 
 
