@@ -188,3 +188,11 @@ def test_oxigraph_reports_bad_turtle_like_memory(tmp_path):
 def test_select_rows_are_rdflib_terms(kg):
     rows = list(kg.select("symptoms_of_condition", condition=URIRef(FB["fibromyalgia"])))
     assert rows and all(isinstance(r.subject, URIRef) for r in rows)
+
+
+def test_html_export_is_the_same_page_on_every_backend(location, tmp_path):
+    option = ("--endpoint", location) if location.startswith("http") else ("--backend", location)
+    out, ref = tmp_path / "page.html", tmp_path / "ref.html"
+    assert run_kg("export", out, "--format", "html", *option).returncode == 0
+    assert run_kg("export", ref, "--format", "html", "--backend", "memory").returncode == 0
+    assert out.read_bytes() == ref.read_bytes()
