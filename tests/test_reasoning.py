@@ -14,10 +14,9 @@ PERNICIOUS_ANAEMIA = "fb:pernicious-anaemia"
 PARESTHESIA = "fb:paresthesia"
 
 # The article's two pictures: nerve signs point to B12 deficiency, widespread pain with
-# itching and stomach cramps to fibromyalgia. "widespread pain" names no symptom in the
-# curated graph (only the widespread pain index, a criterion); its symptom is "chronic pain".
+# itching and stomach cramps to fibromyalgia.
 NERVE_SIGNS = ("tingling", "gait problems", "memory loss")
-FIBRO_PICTURE = ("chronic pain", "itchiness", "stomach cramps")
+FIBRO_PICTURE = ("widespread pain", "itchiness", "stomach cramps")
 
 # Test-only additions: a symptom no condition has, and a small symptom hierarchy around
 # paraesthesia (a more specific and a more general symptom), each fb:isA link annotated.
