@@ -45,7 +45,7 @@ def import_(
     from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeElapsedColumn
 
     with Progress(TextColumn("importing HPO annotations"), BarColumn(), DownloadColumn(), TimeElapsedColumn(),
-                  transient=True, console=Console(stderr=True)) as bar:
+                  transient=True, console=Console(stderr=True), disable=not sys.stderr.isatty()) as bar:
         task = bar.add_task("hpo", total=None)
         summary = hpo.import_hpo(obo, hpoa, mapping=mapping,
                                  progress=lambda done, total: bar.update(task, completed=done, total=total))
