@@ -349,6 +349,8 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
     from filelock import FileLock, Timeout
 
     path = Path(to) if to is not None else default_file()
+    if to is None and create:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the default folder may not exist yet
     path = path.resolve() if path.parent.exists() else path
     if not path.parent.is_dir():
         raise BadData(f"{path}: folder {path.parent} does not exist (create it first)")

@@ -34,10 +34,17 @@ def extensions_dir() -> Path:
     """The folder of extension files loaded on top of the shipped ontology.
 
     ``KG_EXTENSIONS_DIR`` names another folder instead (the tests use it so that they never
-    write into the real ``ontology/extensions/``).
+    write into the real ``ontology/extensions/``). An installed package keeps them in the
+    user's data folder, so that ``kg add`` never writes into site-packages.
     """
     override = os.environ.get("KG_EXTENSIONS_DIR", "").strip()
-    return Path(override) if override else ontology_dir() / "extensions"
+    if override:
+        return Path(override)
+    if ontology_dir().parent == _PACKAGE:
+        from .backends import data_dir
+
+        return data_dir() / "extensions"
+    return ontology_dir() / "extensions"
 
 
 def imports_dir() -> Path:
