@@ -17,6 +17,7 @@ serialised terms; user text is never pasted into a query.
 import hashlib
 import json
 import os
+import re
 import shutil
 import tempfile
 import time
@@ -36,7 +37,7 @@ from .sparql import PROLOGUE
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
     "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "kg_home", "data_dir", "cache_dir",
-    "values_clause", "push", "server_command",
+    "values_clause", "with_values", "push", "server_command",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
@@ -355,6 +356,30 @@ def values_clause(bindings: Mapping[str, Identifier]) -> str:
     return f"VALUES ({names}) {{ ({terms}) }}"
 
 
+_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+
+
+def with_values(text: str, bindings: Mapping[str, Iterable[URIRef]]) -> str:
+    """``text`` with each variable taking each of its IRIs: VALUES blocks opening its WHERE clause.
+
+    The IRIs are written with ``n3()`` (so escaped), never taken from the text a user typed.
+
+    >>> print(with_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": [URIRef("urn:a"), URIRef("urn:b")]}))
+    SELECT ?s WHERE { VALUES ?s { <urn:a> <urn:b> }
+     ?s ?p ?o }
+    """
+    blocks = []
+    for name, terms in bindings.items():
+        terms = list(terms)
+        if not name.isidentifier() or not all(isinstance(term, URIRef) for term in terms):
+            raise BadQuery(f"cannot bind ?{name} to {terms!r}: bind a collection of IRIs")
+        blocks.append(f"VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}\n")
+    match = _WHERE.search(text)
+    if match is None:
+        raise BadQuery("cannot bind a collection of IRIs: the query has no WHERE clause")
+    return f"{text[:match.end()]} {''.join(blocks)}{text[match.end():]}"
+
+
 class EndpointBackend:
     """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request)."""
 
@@ -516,5 +541,5 @@ def server_command(store: Path, host: str = "127.0.0.1", port: int = 7878) -> li
 
     binary = shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
     if binary is None:
-        raise BadData("the oxigraph server is not installed (pip install oxigraph, which ships it)")
+        raise BadData("the oxigraph server is not installed (pip install 'fibro-b12-kg[serve]', or pip install oxigraph, which ships it)")
     return [binary, "serve-read-only", "--location", str(store), "--bind", f"{host}:{port}"]

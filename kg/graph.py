@@ -14,7 +14,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend
+from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend, with_values
 from .errors import BadData, EmptyResult, UnknownEntity
 from .model import (
     Chain,
@@ -99,9 +99,19 @@ class KnowledgeGraph:
         return graph
 
     # ------------------------------------------------------------------ running queries
-    def select(self, name: str, **bindings: Identifier) -> Result:
-        """Run the shipped query ``name`` with ``bindings`` bound as RDF terms."""
-        return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
+    def select(self, name: str, **bindings: "Identifier | Iterable[URIRef]") -> Result:
+        """Run the shipped query ``name`` with ``bindings`` bound as RDF terms.
+
+        A parameter bound to a collection of IRIs takes each of them in turn: a VALUES block
+        of their N-Triples forms opens the query's WHERE clause (so the store starts from
+        them), on every backend alike.
+        """
+        text = sparql.named_query(name).text
+        many = {key: value for key, value in bindings.items() if not isinstance(value, Identifier)}
+        if many:
+            text = with_values(text, many)
+            bindings = {key: value for key, value in bindings.items() if key not in many}
+        return self.backend.query(sparql.PROLOGUE + text, bindings)
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.

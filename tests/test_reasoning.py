@@ -303,3 +303,33 @@ def test_compare_csv_has_a_section_column():
     result = run_kg("compare", "fibromyalgia", "B12 deficiency", "--format", "csv")
     assert result.stdout.startswith("section,id,label,status,sources,detail\n")
     assert "\nmisdiagnosis,fb:fibromyalgia," in result.stdout
+
+
+def near_and_everything(g, symptoms):
+    """The differential as read around the symptoms, and as read from every claim (the definition)."""
+    from kg.reasoning import _Everything, _rank, differential
+
+    near = differential(g, symptoms, top=None).to_dict()
+    everything = _rank(g, _Everything(g, symptoms, "any"), None, "any").to_dict()
+    return near, everything
+
+
+@pytest.mark.parametrize("symptoms", [
+    ["tingling", "gait problems", "memory loss", "brain fog"],
+    ["chronic pain", "itchiness", "stomach cramps"],
+    ["fatigue"],
+    ["chronic widespread pain", "pallor", "depression"],
+])
+def test_reading_around_the_symptoms_agrees_with_reading_every_claim(g, symptoms):
+    near, everything = near_and_everything(g, symptoms)
+    assert near["candidates"] and near == everything
+
+
+@pytest.mark.parametrize("symptoms", [
+    ["tingling in the hands", "test broad symptom"],
+    ["test nerve symptom", "pallor", "test orphan symptom"],
+    ["paresthesia", "abdominal pain", "fatigue"],
+])
+def test_reading_around_the_symptoms_agrees_through_the_hierarchy(gx, symptoms):
+    near, everything = near_and_everything(gx, symptoms)
+    assert near["candidates"] and near == everything
