@@ -167,3 +167,23 @@ def test_bad_export_options_are_one_line_errors(tmp_path, args, message):
     assert result.stderr.startswith("kg: error:") and message in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
     assert not out.exists()
+
+
+@pytest.mark.parametrize("focus,depth", [("fatigue", 1), ("fibromyalgia", 1), ("vitamin B12 deficiency", 2),
+                                         ("paresthesia", 3)])
+def test_focus_page_reads_the_same_neighbourhood_as_the_whole_graph(g, focus, depth):
+    G = g.to_networkx()
+    near = set(neighbourhood(G, g.resolve(focus).id, depth))
+    edges = {f"{u} {key} {v}" for u, v, key in G.edges(keys=True) if u in near and v in near}
+    page = page_data(g, focus=focus, depth=depth)
+    assert {edge.id for edge in page.edges} == edges
+    cited = {s for u, v, claim in G.edges(data="claim") if u in near and v in near
+             for s in (x.id for x in claim.sources + claim.contested_by) if s in G}
+    assert {node.id for node in page.nodes} == near | cited
+    whole = {node.id: node for node in page_data(g).nodes}
+    for node in page.nodes:  # the same details as the whole graph's page gives
+        assert (node.label, node.kind, node.classes, node.definition, node.synonyms, node.identifiers,
+                node.comments, node.citation) == (whole[node.id].label, whole[node.id].kind, whole[node.id].classes,
+                                                  whole[node.id].definition, whole[node.id].synonyms,
+                                                  whole[node.id].identifiers, whole[node.id].comments,
+                                                  whole[node.id].citation)

@@ -12,6 +12,8 @@ from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
 
+from rdflib import URIRef
+
 from ..errors import BadExportOption
 from ..namespaces import curie
 
@@ -163,12 +165,69 @@ def _descriptions(g) -> dict[str, dict[str, list[str]]]:
     return found
 
 
-def _classes(g) -> dict[str, set[str]]:
+def _descriptions_of(g, iris) -> dict[str, dict[str, list[str]]]:
+    if not iris:
+        return {}
+    found: dict[str, dict[str, list[str]]] = {}
+    for row in g.select("descriptions_of", entity=[URIRef(iri) for iri in sorted(iris)]):
+        value = curie(str(row.value)) if str(row.field) == "identifier" else str(row.value)
+        found.setdefault(curie(str(row.entity)), {}).setdefault(str(row.field), []).append(value)
+    return found
+
+
+def _classes(g, iris=None) -> dict[str, set[str]]:
     found: dict[str, set[str]] = {}
-    for row in g.select("entities"):
+    if iris is not None and not iris:
+        return found
+    rows = g.select("entities") if iris is None else g.select("entity_classes", entity=[URIRef(i) for i in sorted(iris)])
+    for row in rows:
         label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
         found.setdefault(curie(str(row.entity)), set()).add(label)
     return found
+
+
+def _is_node(entity) -> bool:
+    """Whether :meth:`~kg.KnowledgeGraph.to_networkx` has a node for ``entity`` even without claims."""
+    return entity.kind not in ("", "relation", "literal")
+
+
+def _focus_graph(g, entity, depth):
+    """The part of :meth:`~kg.KnowledgeGraph.to_networkx` within ``depth`` steps of ``entity``, and those steps' entities.
+
+    Read with one bound query per entity reached (its claims out and in), so it costs in
+    proportion to the neighbourhood, not to the graph; the nodes are the entities reached,
+    the edges every claim between two of them, as the whole graph would have them.
+    """
+    import networkx as nx
+
+    claims: dict[tuple[str, str, str], object] = {}
+    reached = {entity.id: entity}
+    frontier = [entity]
+    for _ in range(depth):
+        found = []
+        for here in frontier:
+            for name, bound in (("claims_from", "subject"), ("claims_into", "object")):
+                for claim in g._claims(g.select(name, **{bound: here.ref})):
+                    claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
+                    for end in (claim.subject, claim.object):
+                        if end.id not in reached:
+                            reached[end.id] = end
+                            found.append(end)
+        frontier = found
+    for here in frontier:  # the claims between two entities of the outer ring
+        for claim in g._claims(g.select("claims_from", subject=here.ref)):
+            if claim.object.id in reached:
+                claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
+    G = nx.MultiDiGraph()
+    for end in reached.values():
+        G.add_node(end.id, label=end.label, kind=end.kind, iri=end.iri)
+    for claim in sorted(claims.values(), key=lambda c: (c.subject.id, c.predicate.id, c.object.id)):
+        for cited in claim.sources + claim.contested_by:
+            if cited.id not in G and _is_node(cited):
+                G.add_node(cited.id, label=cited.label, kind=cited.kind, iri=cited.iri)
+        G.add_edge(claim.subject.id, claim.object.id, key=claim.predicate.id, label=claim.predicate.label,
+                   status=claim.status, sources=tuple(s.id for s in claim.sources), claim=claim)
+    return G, set(reached)
 
 
 def _selection(g, G, focus, depth, shared):
@@ -259,9 +318,15 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
         raise BadExportOption(f"--depth must be 1 or more, not {depth}")
     if shared is not None and len(tuple(shared)) != 2:
         raise BadExportOption("--shared takes exactly two conditions")
-    G = g.to_networkx()
+    entity = g.resolve(focus) if focus is not None else None
+    if entity is not None and entity.kind != "source":
+        # Only the neighbourhood: reading the whole graph would take minutes once the HPO is imported.
+        G, chosen = _focus_graph(g, entity, depth or 1)
+        mode, focus_id, conditions, chains, summary = "focus", entity.id, (), [], {}
+    else:
+        G = g.to_networkx()
+        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, depth or 1, shared)
     causal = {curie(str(row.property)) for row in g.select("causal_relations")}
-    mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, depth or 1, shared)
 
     edges = []
     for u, v, key, attrs in G.edges(keys=True, data=True):
@@ -287,7 +352,11 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     else:
         shared_ids = {s for s, conditions_of in symptom_of.items() if len(conditions_of) >= 2}
 
-    descriptions, classes = _descriptions(g), _classes(g)
+    if mode == "focus":
+        iris = {G.nodes[node_id]["iri"] for node_id in chosen}
+        descriptions, classes = _descriptions_of(g, iris), _classes(g, iris)
+    else:
+        descriptions, classes = _descriptions(g), _classes(g)
     nodes = {}
     for node_id in sorted(chosen):
         attrs = G.nodes[node_id]
