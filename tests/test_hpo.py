@@ -216,3 +216,16 @@ def test_the_hpo_extra_ships_the_default_files():
     release, size, rows = read_hpoa(hpoa)
     assert release and size == hpoa.stat().st_size
     assert next(rows)["database_id"].split(":")[0] in {"OMIM", "ORPHA", "DECIPHER"}
+
+
+@pytest.mark.parametrize("symptoms", [[FATIGUE], ["HP:0001889", FATIGUE], ["HP:0001903", "HP:0002315", "HP:0003401"]])
+def test_differential_reads_around_the_symptoms_as_from_every_claim(home, monkeypatch, symptoms):
+    from kg import KnowledgeGraph
+    from kg.reasoning import _Everything, _rank, differential
+
+    env, _ = home
+    monkeypatch.setenv("KG_HOME", env["KG_HOME"])
+    g = KnowledgeGraph.load()
+    near = differential(g, symptoms, top=None).to_dict()
+    assert near["candidates"]
+    assert near == _rank(g, _Everything(g, symptoms, "any"), None, "any").to_dict()
