@@ -255,7 +255,9 @@ class KnowledgeGraph:
             bindings["object"] = self.resolve(object).ref
         if predicate is not None:
             bindings["predicate"] = self._relation_iri(predicate)
-        return _by_strength(at_least(self._claims(self.select("claims", **bindings)), min_status))
+        # Oxigraph joins the provenance in pattern order, so a bound object wants its own query.
+        name = "claims_into" if list(bindings) == ["object"] else "claims"
+        return _by_strength(at_least(self._claims(self.select(name, **bindings)), min_status))
 
     def _relation_iri(self, predicate: str) -> URIRef:
         iri = expand_curie(predicate) or URIRef(predicate)

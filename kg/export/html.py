@@ -206,7 +206,7 @@ def _focus_graph(g, entity, depth):
     for _ in range(depth):
         found = []
         for here in frontier:
-            for name, bound in (("claims_from", "subject"), ("claims_into", "object")):
+            for name, bound in (("claims", "subject"), ("claims_into", "object")):
                 for claim in g._claims(g.select(name, **{bound: here.ref})):
                     claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
                     for end in (claim.subject, claim.object):
@@ -215,7 +215,7 @@ def _focus_graph(g, entity, depth):
                             found.append(end)
         frontier = found
     for here in frontier:  # the claims between two entities of the outer ring
-        for claim in g._claims(g.select("claims_from", subject=here.ref)):
+        for claim in g._claims(g.select("claims", subject=here.ref)):
             if claim.object.id in reached:
                 claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
     G = nx.MultiDiGraph()
