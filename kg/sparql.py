@@ -138,13 +138,6 @@ def prepare(text: str, where: str = "query") -> "Query":
     return query
 
 
-@cache
-def prepared(name: str) -> "Query":
-    """The shipped query ``name``, parsed once per process."""
-    query = named_query(name)
-    return prepare(query.text, where=str(query.path))
-
-
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
