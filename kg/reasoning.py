@@ -135,7 +135,7 @@ def _claim_brief(claim: Claim, other: str = "object") -> dict:
             "sources": [s.id for s in claim.sources]}
 
 
-# ---------------------------------------------------------------------- the background
+# ---------------------------------------------------------------------- the symptom table
 @dataclass(frozen=True)
 class Background:
     """How common each finding is among the conditions: ``P(finding | not D)``.
@@ -156,79 +156,144 @@ class Background:
         return (self.carriers.get(iri, 0) + 1) / (self.conditions + 2)
 
 
-_BACKGROUND_VERSION = "1"
-_backgrounds: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+_TABLE_VERSION = "1"
+_SEPARATOR = "\x1f"
+_tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class _Table:
+    """Every symptom claim and is-a step of the graph, with provenance and frequencies, in SQLite.
+
+    Built once from one query (:file:`symptom_claim_table.rq`) and, on a store with a cache
+    (Oxigraph), kept beside it keyed by its content and this code: on the full HPO the
+    building takes about a minute, every differential after it reads a few hundred rows by
+    index. The carrier counts (the background) are counted at the same time.
+    """
+
+    def __init__(self, connection):
+        self.db = connection
+        conditions, = self.db.execute("SELECT n FROM meta WHERE key = 'conditions'").fetchone()
+        self._background: Background | None = None
+        self._conditions = conditions
+
+    @classmethod
+    def build(cls, g, path=None) -> "_Table":
+        import sqlite3
+
+        db = sqlite3.connect(":memory:" if path is None else str(path))
+        db.executescript("""
+            CREATE TABLE claims (predicate TEXT, subject TEXT, object TEXT, status TEXT, sources TEXT,
+                                 contested TEXT, notes TEXT, stated TEXT);
+            CREATE TABLE carriers (symptom TEXT PRIMARY KEY, n INTEGER);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
+        """)
+        grouped: dict[tuple[str, str, str], list[set]] = {}
+        for row in g.select("symptom_claim_table"):
+            key = (str(row.predicate).rsplit("#", 1)[-1], str(row.subject), str(row.object))
+            found = grouped.setdefault(key, [set(), set(), set(), set(), set()])
+            for i, name in enumerate(("status", "source", "contestedBy", "note", "frequency")):
+                if row[name] is not None:
+                    found[i].add(str(row[name]).rsplit("#", 1)[-1] if name == "status" else str(row[name]))
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+            (predicate, subject, obj, max(parts[0], key=status_rank, default="unknown"),
+             *(_SEPARATOR.join(sorted(part)) for part in parts[1:]))
+            for (predicate, subject, obj), parts in grouped.items()))
+        db.executescript("""
+            CREATE INDEX by_object ON claims (predicate, object);
+            CREATE INDEX by_subject ON claims (predicate, subject);
+        """)
+        up: dict[str, list[str]] = defaultdict(list)
+        symptoms: dict[str, set[str]] = defaultdict(set)
+        for predicate, subject, obj in grouped:
+            (up[subject].append(obj) if predicate == "isA" else symptoms[subject].add(obj))
+        above: dict[str, frozenset[str]] = {}
+
+        def ancestors(term: str) -> frozenset[str]:
+            if term not in above:
+                found, stack = {term}, [term]
+                while stack:
+                    for parent in up.get(stack.pop(), ()):
+                        if parent not in found:
+                            found.add(parent)
+                            stack.append(parent)
+                above[term] = frozenset(found)
+            return above[term]
+
+        carriers: dict[str, int] = defaultdict(int)
+        for terms in symptoms.values():
+            for term in set().union(*(ancestors(t) for t in terms)):
+                carriers[term] += 1
+        db.executemany("INSERT INTO carriers VALUES (?, ?)", carriers.items())
+        db.execute("INSERT INTO meta VALUES ('conditions', ?)", (len(symptoms),))
+        db.commit()
+        return cls(db)
+
+    def background(self) -> Background:
+        """Every carrier count (read once: 18,000 rows on the full HPO)."""
+        if self._background is None:
+            self._background = Background(self._conditions, dict(self.db.execute("SELECT symptom, n FROM carriers")))
+        return self._background
+
+    def rows(self, predicate: str, column: str, values) -> list[tuple]:
+        """The claims of ``predicate`` whose ``column`` (subject or object) is one of ``values``."""
+        values = sorted(set(values))
+        found = []
+        for at in range(0, len(values), 500):
+            chunk = values[at:at + 500]
+            found += self.db.execute(
+                f"SELECT subject, object, status, sources, contested, notes, stated FROM claims "
+                f"WHERE predicate = ? AND {column} IN ({', '.join('?' * len(chunk))})", (predicate, *chunk)).fetchall()
+        return sorted(found)
+
+
+def _table(g) -> _Table:
+    """The symptom table of ``g``: from its cache beside the store, or built (and cached) now."""
+    if g in _tables:
+        return _tables[g]
+    import hashlib
+    import os
+    import sqlite3
+    import tempfile
+
+    from . import sparql
+
+    version = hashlib.sha256((_TABLE_VERSION + sparql.named_query("symptom_claim_table").text).encode()).hexdigest()[:16]
+    path = g.backend.cache_file("symptoms", version).with_suffix(".sqlite") if hasattr(g.backend, "cache_file") else None
+    table = None
+    if path is not None and path.exists():
+        try:
+            table = _Table(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        except sqlite3.Error:
+            table = None  # unreadable: build it again
+    if table is None and path is not None:
+        fd, tmp = tempfile.mkstemp(prefix=".symptoms.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        try:
+            _Table.build(g, tmp).db.close()
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        table = _Table(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    if table is None:
+        table = _Table.build(g)
+    _tables[g] = table
+    return table
 
 
 def background(g) -> Background:
     """The background frequencies of ``g``'s symptoms, counted over every symptom claim.
 
     Counting follows every ``fb:isA`` step upwards from every condition's symptoms (the
-    true-path rule), which reads all of them: on the full HPO a few seconds. A store with a
-    cache (Oxigraph) keeps the counts beside it, keyed by its content and this code, so that
-    happens once per change of the data.
+    true-path rule), whatever the evidence status.
 
     >>> from kg import KnowledgeGraph
-    >>> bg = background(KnowledgeGraph.load())
-    >>> bg.conditions >= 3 and bg.carriers[KnowledgeGraph.load().resolve("fatigue").iri] >= 3
+    >>> g = KnowledgeGraph.load()
+    >>> bg = background(g)
+    >>> bg.conditions >= 3 and bg.carriers[g.resolve("fatigue").iri] >= 3
     True
     """
-    if g in _backgrounds:
-        return _backgrounds[g]
-    import hashlib
-    import pickle
-
-    from . import sparql
-
-    version = hashlib.sha256((_BACKGROUND_VERSION + sparql.named_query("condition_symptom_pairs").text
-                              + sparql.named_query("isa_steps").text).encode()).hexdigest()[:16]
-    cache = g.backend.cache_file("background", version) if hasattr(g.backend, "cache_file") else None
-    found = None
-    if cache is not None and cache.exists():
-        try:
-            found = pickle.loads(cache.read_bytes())
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-            found = None  # unreadable: count again
-    if not isinstance(found, Background):
-        found = _count_background(g)
-        if cache is not None:
-            from .fileio import atomic_write
-
-            atomic_write(cache, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
-    _backgrounds[g] = found
-    return found
-
-
-def _count_background(g) -> Background:
-    up: dict[str, list[str]] = defaultdict(list)
-    for row in g.select("isa_steps"):
-        up[str(row.narrower)].append(str(row.broader))
-    above: dict[str, frozenset[str]] = {}
-
-    def ancestors(term: str) -> frozenset[str]:
-        if term not in above:
-            found, stack = {term}, [term]
-            while stack:
-                for parent in up.get(stack.pop(), ()):
-                    if parent not in found:
-                        if parent in above:
-                            found |= above[parent]
-                        else:
-                            found.add(parent)
-                            stack.append(parent)
-            above[term] = frozenset(found)
-        return above[term]
-
-    carriers: dict[str, int] = defaultdict(int)
-    conditions = 0
-    for row in g.select("condition_symptom_pairs"):
-        conditions += 1
-        carried: set[str] = set()
-        for symptom in str(row.symptoms).split(" "):
-            carried |= ancestors(symptom)
-        for term in carried:
-            carriers[term] += 1
-    return Background(conditions, dict(carriers))
+    return _table(g).background()
 
 
 # ---------------------------------------------------------------------- what the differential reads
@@ -246,18 +311,31 @@ class Annotation:
     stated: tuple[str, ...] = ()
 
 
+def _split(text: str) -> list[str]:
+    return text.split(_SEPARATOR) if text else []
+
+
+def _claims_of(g, predicate: str, rows, min_status: str) -> list[tuple[Claim, tuple[str, ...]]]:
+    """Table rows as claims (with their stated frequencies), at least ``min_status``."""
+    relation = g.entity(URIRef(f"https://w3id.org/fibro-b12/kg#{predicate}"))
+    claims = []
+    for subject, obj, status, sources, contested, notes, stated in rows:
+        claim = Claim(
+            subject=g.entity(URIRef(subject)), predicate=relation, object=g.entity(URIRef(obj)), status=status,
+            sources=tuple(sorted((g.entity(URIRef(s)) for s in _split(sources)), key=lambda e: e.id)),
+            contested_by=tuple(sorted((g.entity(URIRef(s)) for s in _split(contested)), key=lambda e: e.id)),
+            note=" ".join(_split(notes)) or None,
+        )
+        claims.append((claim, tuple(_split(stated))))
+    kept = {id(c) for c in at_least([c for c, _ in claims], min_status)}
+    return [(c, stated) for c, stated in claims if id(c) in kept]
+
+
 def _annotations(g, rows, min_status: str) -> list[Annotation]:
-    """The claims in ``rows`` (a claims query with a ``frequency`` column), at least ``min_status``."""
-    rows = list(rows)
-    stated: dict[tuple[str, str, str], set[str]] = defaultdict(set)
-    for row in rows:
-        if row.frequency is not None:
-            stated[str(row.subject), str(row.predicate), str(row.object)].add(str(row.frequency))
     found = []
-    for claim in at_least(g._claims(rows), min_status):
-        texts = tuple(sorted(stated.get((claim.subject.iri, claim.predicate.iri, claim.object.iri), ())))
-        values = [v for v in map(frequency, texts) if v is not None]
-        found.append(Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, texts))
+    for claim, stated in _claims_of(g, "hasSymptom", rows, min_status):
+        values = [v for v in map(frequency, stated) if v is not None]
+        found.append(Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, stated))
     return sorted(found, key=lambda a: (a.claim.rank, a.claim.object.label.casefold(), a.claim.subject.id))
 
 
@@ -299,13 +377,13 @@ def _resolve_symptoms(g, names) -> tuple[Entity, ...]:
 
 
 class _Reading:
-    """What the differential reads, only around the given findings.
+    """What the differential reads, only around the given findings, from the symptom table.
 
-    The is-a steps above the findings and among their more specific kinds (at least
-    ``min_status``), the symptom claims naming any of those terms, with their frequencies.
-    On the full HPO that is thousands of claims, not 275,000. ``annotations`` maps each
-    condition met to its claims among them; ``narrower`` holds the findings and every more
-    specific kind of them. The tests check it against a reading of every claim.
+    The is-a steps above the findings and below them (their more specific kinds), at least
+    ``min_status``; the symptom claims naming any of those terms, with their frequencies;
+    the stated prevalences. ``annotations`` maps each condition met to its claims among
+    them; ``narrower`` holds the findings and every more specific kind of them. The tests
+    check it against a reading of every claim through :meth:`KnowledgeGraph.claims`.
     """
 
     def __init__(self, g, present, absent, min_status: str):
@@ -315,40 +393,38 @@ class _Reading:
             raise EmptyResult("give at least one symptom that is present")
         if both := [e.label for e in self.given if e in self.absent]:
             raise BadQuery(f"{', '.join(both)}: given both as present and as absent; give each finding once")
+        self._g, self._min_status, self._table = g, min_status, _table(g)
         findings = self.given + self.absent
-        relatives = {str(row.relative) for row in g.select("symptom_relatives", symptom=[q.ref for q in findings])}
-        relatives = {str(row.entity) for row in g.select("symptom_check", entity=[URIRef(r) for r in sorted(relatives)])}
-        # One query per term: Oxigraph finds the provenance of one bound term through its
-        # indexes, but joins every axiom in the store when the terms come as a list.
-        steps = at_least([step for term in sorted(relatives)
-                          for step in g._claims(g.select("broader_symptoms", symptom=URIRef(term)))
-                          if step.object.iri in relatives], min_status)
-        self.hierarchy = _Hierarchy(_by_strength(steps))
-        below: dict[str, set[str]] = defaultdict(set)
-        for step in steps:
-            below[step.object.id].add(step.subject.id)
-        self.narrower: set[str] = set()
-        queue = deque(q.id for q in findings)
-        while queue:
-            here = queue.popleft()
-            if here not in self.narrower:
-                self.narrower.add(here)
-                queue.extend(below.get(here, ()))
-        near = self.narrower | {s for q in findings for s in self.hierarchy.up(q.id)}
-        terms = {step.subject.id: step.subject for step in steps} | {step.object.id: step.object for step in steps}
-        terms |= {q.id: q for q in findings}
+        steps: dict[tuple[str, str], Claim] = {}
+
+        def walk(start: list[str], column: str, other: int) -> set[str]:
+            seen, frontier = set(start), list(start)
+            while frontier:
+                rows = self._table.rows("isA", column, frontier)
+                frontier = []
+                for claim, _ in _claims_of(g, "isA", rows, min_status):
+                    steps[claim.subject.iri, claim.object.iri] = claim
+                    reached = (claim.subject, claim.object)[other].iri
+                    if reached not in seen:
+                        seen.add(reached)
+                        frontier.append(reached)
+            return seen
+
+        iris = [q.iri for q in findings]
+        above = walk(iris, "subject", 1)
+        below = walk(iris, "object", 0)
+        self.hierarchy = _Hierarchy(_by_strength(list(steps.values())))
+        self.narrower = {g.entity(URIRef(iri)).id for iri in below}
         self.annotations: dict[str, list[Annotation]] = defaultdict(list)
         self.conditions: dict[str, Entity] = {}
-        for s in sorted(near):
-            for annotation in _annotations(g, g.select("symptom_annotations", symptom=terms[s].ref), min_status):
-                self.annotations[annotation.claim.subject.id].append(annotation)
-                self.conditions[annotation.claim.subject.id] = annotation.claim.subject
+        for annotation in _annotations(g, self._table.rows("hasSymptom", "object", above | below), min_status):
+            self.annotations[annotation.claim.subject.id].append(annotation)
+            self.conditions[annotation.claim.subject.id] = annotation.claim.subject
         self.prevalences = {claim.subject.id: (value, claim) for value, claim in _prevalences(g, min_status)}
-        self._g, self._min_status = g, min_status
 
     def symptoms_of(self, condition: Entity) -> list[Annotation]:
         """Every symptom claim of ``condition`` (for what to ask next)."""
-        return _annotations(self._g, self._g.select("condition_annotations", condition=condition.ref), self._min_status)
+        return _annotations(self._g, self._table.rows("hasSymptom", "subject", [condition.iri]), self._min_status)
 
 
 def _prevalences(g, min_status: str) -> list[tuple[float, Claim]]:
