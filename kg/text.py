@@ -11,8 +11,8 @@ A phrase and a name match when they reduce to the same *bag of word stems*:
 * each word is reduced to its Snowball (Porter 2) stem, so plurals and -ing forms meet.
 
 "tingling in the hands", "hands tingling" and "hand tingling" (an HPO synonym of Hand
-paresthesia) all become ``{hand, tingl}``. A phrase that meets no name exactly this way is
-compared with every name by RapidFuzz's token-sort ratio (typos: "paresthesa").
+paresthesia) all become ``{hand, tingl}``. Typos are not guessed at: an unknown name still
+gets "did you mean" suggestions and no answer.
 
 :func:`annotate` finds the names in a sentence: the longest runs of words that match a
 symptom or condition, left to right, none overlapping. A span preceded in its clause by a
@@ -119,8 +119,8 @@ class Lexicon:
     >>> lex = Lexicon([(pa, "Hand paresthesia", "label"), (pa, "Hand tingling", "synonym")])
     >>> lex.find("tingling in the hands")[0].label
     'Hand paresthesia'
-    >>> lex.find("hand paresthesa")[0].label  # a typo: the fuzzy comparison
-    'Hand paresthesia'
+    >>> lex.find("hand paresthesa")  # a typo is not guessed at
+    []
     """
 
     def __init__(self, names):
@@ -135,7 +135,6 @@ class Lexicon:
             if entity.iri not in found[key] or rank < found[key][entity.iri]:
                 found[key][entity.iri] = rank
         self._by_key = {key: sorted(by_iri.items(), key=lambda item: (item[1], item[0])) for key, by_iri in found.items()}
-        self._keys = [" ".join(key) for key in self._by_key]
         self.longest = max((len(key) for key in self._by_key), default=0)
 
     def exact(self, key: tuple[str, ...], kinds=None) -> list[tuple[Entity, str]]:
@@ -143,24 +142,11 @@ class Lexicon:
         return [(self._entities[iri], name) for iri, (_, name) in self._by_key.get(key, ())
                 if kinds is None or self._entities[iri].kind in kinds]
 
-    def find(self, phrase: str, kinds=None, cutoff: float = 88) -> list[Entity]:
-        """The entities ``phrase`` names: those whose name has its bag of stems (best named; several
-        when tied), else the one whose name is closest by fuzzy ratio (at least ``cutoff`` of 100)."""
+    def find(self, phrase: str, kinds=None) -> list[Entity]:
+        """The entities whose name has the bag of stems of ``phrase``: the best named (a label
+        before a synonym), several when tied; none when no name has it."""
         key = stem_key(phrase)
-        if not key:
-            return []
-        if found := self._best_ranked(key, kinds):
-            return found
-        from rapidfuzz import fuzz, process
-
-        hits = process.extract(" ".join(key), self._keys, scorer=fuzz.token_sort_ratio, score_cutoff=cutoff, limit=5)
-        seen, out = set(), []
-        for text, _, _ in sorted(hits, key=lambda hit: (-hit[1], hit[0])):
-            for entity, _ in self.exact(tuple(text.split(" ")), kinds):
-                if entity.iri not in seen:
-                    seen.add(entity.iri)
-                    out.append(entity)
-        return out[:1] if out else []
+        return self._best_ranked(key, kinds) if key else []
 
     def _best_ranked(self, key, kinds) -> list[Entity]:
         """The entities named best (labels before synonyms) under ``key``: one, or several when tied."""
