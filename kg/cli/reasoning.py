@@ -117,7 +117,7 @@ def differential(
     if text:
         typer.echo("Understood: " + ("; ".join(f"'{s.text}' → {'no ' if s.negated else ''}{s.entity.label} ({s.entity.id})"
                                                 for s in spans) or "no symptom named"))
-    title = f"Conditions given: {given}" + (f"; absent: {', '.join(s.label for s in answer.absent)}" if answer.absent else "")
+    title = f"Conditions ranked for: {given}" + (f"; absent: {', '.join(s.label for s in answer.absent)}" if answer.absent else "")
     columns = [("#", "rank"), ("condition", "condition"), ("probability", "probability"), ("LR", "lr"),
                ("prior", "prior"), ("status", "status")]
     write(rows, columns, "table", title=title)
