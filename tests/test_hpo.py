@@ -15,7 +15,7 @@ HPO_DATA = ROOT / "tests" / "data" / "hpo"
 OBO, HPOA = HPO_DATA / "hp.obo", HPO_DATA / "phenotype.hpoa"
 PERNICIOUS_ANAEMIA = "OMIM:170900"  # curated as fb:pernicious-anaemia (skos:exactMatch)
 INTRINSIC_FACTOR_DEFICIENCY = "OMIM:261000"  # curated as fb:congenital-intrinsic-factor-deficiency
-IMERSLUND_GRASBECK = "ORPHA:35858"  # not curated: imported as a new condition
+IMERSLUND_GRASBECK = "ORPHA:35858"  # curated as fb:imerslund-grasbeck-syndrome (skos:exactMatch)
 GITELMAN = "OMIM:263800"  # fatigue, by a published clinical study (PCS)
 COQ10_DEFICIENCY = "OMIM:607426"  # fatigue, by electronic annotation only (IEA)
 PORPHYRIA = "ORPHA:100924"  # has a NOT annotation
@@ -116,7 +116,8 @@ def test_evidence_codes_decide_the_status(home):
 
 def test_frequency_is_kept_by_name(home):
     env, _ = home
-    rows = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={IMERSLUND_GRASBECK}", env=env)
+    # The import files ORPHA:35858's annotations under the curated entity that matches it.
+    rows = kg_json("query", "--name", "hpo_annotations", "--param", "condition=fb:imerslund-grasbeck-syndrome", env=env)
     frequencies = {row["frequency"] for row in rows if row["frequency"]}
     assert frequencies and frequencies <= {"Obligate", "Very frequent", "Frequent", "Occasional", "Very rare"}
 
