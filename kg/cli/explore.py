@@ -37,6 +37,11 @@ def search(
     )
 
 
+# Short names of the evidence kinds, for the narrow column of `kg show`'s table.
+_SHORT_KINDS = {"systematic review": "sys. review", "narrative review": "review", "primary study": "study",
+                "consumer article": "consumer", "ontology resource": "ontology"}
+
+
 @app.command()
 @graph_command
 def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
@@ -84,6 +89,8 @@ def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format:
         if value:
             console.print(f"  [dim]{name}:[/] {escape(value)}")
     if relations:
+        for row in relations:  # one or two words each keep the table narrow; JSON and CSV keep the labels
+            row["evidence"] = [_SHORT_KINDS.get(kind, kind) for kind in row["evidence"]]
         write(relations, columns, "table", title="Relations")
 
 
