@@ -4,12 +4,14 @@ These walk the whole loaded graph with plain rdflib, independently of the librar
 queries, so a mistake in a query cannot hide a claim without provenance.
 """
 
+import json
 import re
 from collections import Counter
 
 import pytest
 from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
+from conftest import run_kg
 from kg import STATUSES
 from kg.namespaces import FB, HP, OMIM, ORPHA
 
@@ -165,3 +167,36 @@ def test_curies_in_the_schema_are_well_formed(g):
     for s in set(g.rdf.subjects()):
         if isinstance(s, URIRef) and str(s).startswith(str(FB)):
             assert re.fullmatch(r"[A-Za-z][A-Za-z0-9-]*", str(s)[len(FB):]), s
+
+
+BAD_CURATION = """\
+@prefix fb: <https://w3id.org/fibro-b12/kg#> .
+@prefix src: <https://w3id.org/fibro-b12/source/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+
+src:Nobody2020 a owl:NamedIndividual, fb:Source ; rdfs:label "Nobody 2020" ;
+    fb:doi "https://doi.org/10.1000/x" ; rdfs:seeAlso "not a link" .
+
+fb:thyroiditis a owl:NamedIndividual, fb:Condition ; rdfs:label "thyroiditis" ;
+    skos:closeMatch "HP:0000872" .
+
+fb:thyroiditis fb:prevalence 2.7 .
+[] a owl:Axiom ; owl:annotatedSource fb:thyroiditis ; owl:annotatedProperty fb:prevalence ; owl:annotatedTarget 2.7 ;
+   fb:source src:Nobody2020 ; fb:evidenceStatus fb:supported .
+"""
+
+
+def test_validate_finds_mistakes_in_sources_close_matches_and_prevalence(tmp_path):
+    """The shapes added for sources, close matches and prevalence catch the usual slips."""
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(BAD_CURATION, encoding="utf-8")
+    result = run_kg("validate", str(bad), "--format", "json")
+    assert result.returncode == 1, result.stderr
+    problems = " | ".join(p["problem"] for p in json.loads(result.stdout))
+    for expected in ("kind of evidence", "rdfs:seeAlso", "DOI", "skos:closeMatch", "between 0 and 1"):
+        assert expected in problems, (expected, problems)
+    # A prevalence axiom annotates a data property of the schema: not a stray axiom.
+    assert "not a claim-carrying relation" not in problems
