@@ -104,6 +104,20 @@ def test_curated_entities_and_imported_terms_are_one_entity(home):
     assert not [h for h in kg_json("search", "fatigue", env=env) if h["label"] == "Fatigue"]
 
 
+def test_a_close_match_stays_its_own_term(home):
+    # fb:vitamin-b12-deficiency is only a skos:closeMatch of HP:0100502 (a laboratory finding):
+    # the diseases annotated with the finding get the HPO term, not the curated condition.
+    env, _ = home
+    finding = kg_json("show", "HP:0100502", env=env)
+    assert finding["id"] == "HP:0100502" and finding["label"] == "Decreased circulating vitamin B12 concentration"
+    carriers = {c["subject"]["id"] for c in finding["incoming"] if c["predicate"]["id"] == "fb:hasSymptom"}
+    matches = curated_matches()
+    annotated = {row["database_id"] for row in annotation_lines_all() if row["hpo_id"] == "HP:0100502"}
+    assert annotated and carriers == {matches.get(d, d) for d in annotated}
+    deficiency = kg_json("show", "vitamin B12 deficiency", env=env)
+    assert deficiency["close_matches"] == ["HP:0100502"] and "HP:0100502" not in deficiency["identifiers"]
+
+
 def test_evidence_codes_decide_the_status(home):
     env, _ = home
     claims = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={GITELMAN}", env=env)
