@@ -356,7 +356,7 @@ class KnowledgeGraph:
         )
         outgoing = tuple(self.claims(subject=entity, min_status=min_status))
         incoming = tuple(self.claims(object=entity, min_status=min_status))
-        facts = self._source_facts([entity.ref, *{s.ref for c in outgoing + incoming for s in c.sources}])
+        facts = self.source_details([entity, *{s for c in outgoing + incoming for s in c.sources}])
         return EntityDetails(
             entity=entity,
             classes=tuple(classes),
@@ -372,10 +372,17 @@ class KnowledgeGraph:
             evidence_kinds={source: kinds["evidence kind"][0] for source, kinds in facts.items() if "evidence kind" in kinds},
         )
 
-    def _source_facts(self, sources: list) -> dict[str, dict[str, list[str]]]:
-        """Links, DOI, PMID and evidence kind of each of ``sources``, by source id and field."""
+    def source_details(self, sources: Iterable[EntityRef]) -> dict[str, dict[str, list[str]]]:
+        """Link, DOI, PMID and evidence kind of each of ``sources``, by source id and field.
+
+        >>> KnowledgeGraph.load().source_details(["Carmel2003"])["src:Carmel2003"]["evidence kind"]
+        ['primary study']
+        """
+        refs = [self.resolve(s).ref for s in sources]
+        if not refs:
+            return {}
         facts: dict[str, dict[str, list[str]]] = {}
-        for row in self.select("source_details", source=sources):
+        for row in self.select("source_details", source=refs):
             facts.setdefault(self.entity(row.source).id, {}).setdefault(str(row.field), []).append(str(row.value))
         return facts
 

@@ -109,7 +109,7 @@ def kgx_tables(g) -> tuple[list[dict], list[dict]]:
     described = {row["id"]: row for row in _descriptions(g, entities)}
     claims = g.claims()
     cited = {s for c in claims for s in c.sources} | {e for e in entities if e.kind == "source"}
-    facts = g._source_facts([s.ref for s in cited]) if cited else {}
+    facts = g.source_details(cited)
     grades = _grades(g)
 
     nodes: dict[str, dict] = {}
