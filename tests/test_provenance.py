@@ -178,7 +178,7 @@ BAD_CURATION = """\
 @prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
 
 src:Nobody2020 a owl:NamedIndividual, fb:Source ; rdfs:label "Nobody 2020" ;
-    fb:doi "https://doi.org/10.1000/x" ; rdfs:seeAlso "not a link" .
+    fb:evidenceKind fb:hearsay ; fb:doi "https://doi.org/10.1000/x" ; rdfs:seeAlso "not a link" .
 
 fb:thyroiditis a owl:NamedIndividual, fb:Condition ; rdfs:label "thyroiditis" ;
     skos:closeMatch "HP:0000872" .
