@@ -268,3 +268,15 @@ def test_phrases_resolve_to_imported_terms(home):
     env, _ = home
     for phrase in ("anemia", "ANAEMIAS"):  # the excerpt's HP:0001903 is labelled "Anemia"
         assert kg_json("show", phrase, env=env)["id"] == "HP:0001903"
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["tingling", "gait problems", "memory loss"], "fb:vitamin-b12-deficiency"),
+    (["widespread pain", "fatigue", "poor sleep", "brain fog"], "fb:fibromyalgia"),
+])
+def test_the_pinned_pictures_hold_with_imported_diseases(home, words, expected):
+    """With HPO diseases among the candidates, the common condition still ranks in the top 3."""
+    env, _ = home
+    answer = kg_json("differential", *words, env=env)
+    assert expected in [c["id"] for c in answer["candidates"][:3]]
+    assert any(c["id"].startswith(("OMIM:", "ORPHA:")) for c in kg_json("differential", *words, "--top", "50", env=env)["candidates"])
