@@ -835,7 +835,7 @@ def compare(g, first, second, *, max_length: int = 5, min_status: str = "any") -
     >>> [(l.subject.label, l.object.label, l.status) for l in c.misdiagnosis]
     [('vitamin B12 deficiency', 'fibromyalgia', 'unsupported')]
     >>> [m.mechanism.label for m in c.mechanisms if m.how == "on a chain"][:2]
-    ['autoimmunity', 'gastrointestinal damage']
+    ['autoimmunity', 'intrinsic factor deficiency']
     >>> {chain.weakest for chain in c.backward}
     {'unsupported'}
     >>> compare(g, "pernicious anaemia", "fibromyalgia", min_status="supported").mechanisms
