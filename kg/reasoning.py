@@ -58,6 +58,7 @@ from rdflib import URIRef
 from .errors import BadQuery, EmptyResult, NotASymptom
 from .graph import _by_strength
 from .model import Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
+from .namespaces import FB
 
 __all__ = [
     "DEFAULT_FREQUENCY",
@@ -317,7 +318,7 @@ def _split(text: str) -> list[str]:
 
 def _claims_of(g, predicate: str, rows, min_status: str) -> list[tuple[Claim, tuple[str, ...]]]:
     """Table rows as claims (with their stated frequencies), at least ``min_status``."""
-    relation = g.entity(URIRef(f"https://w3id.org/fibro-b12/kg#{predicate}"))
+    relation = g.entity(FB[predicate])
     claims = []
     for subject, obj, status, sources, contested, notes, stated in rows:
         claim = Claim(
@@ -436,7 +437,7 @@ def _prevalences(g, min_status: str) -> list[tuple[float, Claim]]:
             if row[key] is not None:
                 found[key].add(str(row[key]))
     found = []
-    relation = g.entity(URIRef("https://w3id.org/fibro-b12/kg#prevalence"))
+    relation = g.entity(FB.prevalence)
     for (subject, value), parts in sorted(grouped.items()):
         try:
             proportion = float(value)
