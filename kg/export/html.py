@@ -230,17 +230,14 @@ def _focus_graph(g, entity, depth):
     return G, set(reached)
 
 
-def _selection(g, G, focus, depth, shared):
+def _selection(g, G, focus, shared):
     """The nodes the page shows, its mode, and what --shared adds (conditions, chains, summary)."""
-    from ..algorithms import neighbourhood
-
     if focus is not None:
         entity = g.resolve(focus)
-        if entity.kind == "source":  # a source has no edges of its own: show the claims it is cited for
-            cited = {end for u, v, claim in G.edges(data="claim")
-                     if entity in claim.sources + claim.contested_by for end in (u, v)}
-            return "focus", cited | {entity.id}, entity.id, (), [], {}
-        return "focus", set(neighbourhood(G, entity.id, depth)), entity.id, (), [], {}
+        # page_data reads any other focus through _focus_graph: only a source comes here.
+        cited = {end for u, v, claim in G.edges(data="claim")
+                 if entity in claim.sources + claim.contested_by for end in (u, v)}
+        return "focus", cited | {entity.id}, entity.id, (), [], {}
     if shared is not None:
         answer = g.shared(*shared)
         first, second = answer.conditions
@@ -325,7 +322,7 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
         mode, focus_id, conditions, chains, summary = "focus", entity.id, (), [], {}
     else:
         G = g.to_networkx()
-        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, depth or 1, shared)
+        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, shared)
     causal = {curie(str(row.property)) for row in g.select("causal_relations")}
 
     edges = []
