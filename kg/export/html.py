@@ -590,7 +590,7 @@ def _force_layout(page: PageData, edge_length: float = 110.0) -> dict[str, tuple
     H = nx.Graph()
     H.add_nodes_from(shown)
     H.add_edges_from(sorted((e.source, e.target) for e in page.edges if e.source in H and e.target in H))
-    pos = _pack(_component_layout(H.subgraph(part), edge_length)
+    pos = _pack(_component_layout(_sorted_subgraph(H, part), edge_length)
                 for part in sorted(nx.connected_components(H), key=lambda c: (-len(c), min(c))))
     if len(size) > len(shown):  # a focused page's next ring, placed around what is shown
         everything = nx.Graph(H)
@@ -604,6 +604,17 @@ def _force_layout(page: PageData, edge_length: float = 110.0) -> dict[str, tuple
     radius = np.array([size[n] for n in ids])
     xy = _spread(xy, radius, movable=np.array([n not in set(shown) or len(shown) == len(ids) for n in ids]))
     return {n: (int(round(x)), int(round(y))) for n, (x, y) in zip(ids, xy)}
+
+
+def _sorted_subgraph(H, part):
+    """``H`` restricted to ``part``, nodes and edges in sorted order: a subgraph view of a few
+    nodes iterates a set, whose order changes from run to run, and the layout follows it."""
+    import networkx as nx
+
+    C = nx.Graph()
+    C.add_nodes_from(sorted(part))
+    C.add_edges_from(sorted(tuple(sorted(e)) for e in H.edges(part) if e[0] in part and e[1] in part))
+    return C
 
 
 def _component_layout(C, edge_length: float) -> dict:
@@ -620,7 +631,7 @@ def _component_layout(C, edge_length: float) -> dict:
         return {ids[0]: np.zeros(2)}
     degree = dict(C.degree())
     lengths = {(u, v): edge_length * (0.5 * (degree[u] ** 0.4 + degree[v] ** 0.4)) for u, v in C.edges()}
-    nx.set_edge_attributes(C := nx.Graph(C), {e: {"length": w} for e, w in lengths.items()})
+    nx.set_edge_attributes(C, {e: {"length": w} for e, w in lengths.items()})
     index = {n: i for i, n in enumerate(ids)}
     D = np.zeros((len(ids), len(ids)))
     for source, found in nx.all_pairs_dijkstra_path_length(C, weight="length"):
