@@ -395,10 +395,19 @@
     const room = { w: container.clientWidth / 2 - 40, h: (container.clientHeight - coveredBelow()) / 2 - 40 };
     const fits = Math.min(room.w / dx, room.h / dy);
     const scale = Math.min(1.3, Math.max(fits, state.fitScale * 1.6));
+    glide({ position: pos, scale: scale, offset: { x: 0, y: -coveredBelow() / 2 } }, animate !== false);
+  }
+
+  // vis-network's animation can stop a frame short of its target: land on it exactly.
+  function glide(view, animate) {
+    if (!animate) {
+      network.moveTo(view);
+      body.dataset.moving = "false";
+      return;
+    }
+    state.target = view;
     body.dataset.moving = "true";
-    network.moveTo({ position: pos, scale: scale, offset: { x: 0, y: -coveredBelow() / 2 },
-                     animation: animate === false ? false : { duration: 400, easingFunction: "easeInOutQuad" } });
-    if (animate === false) body.dataset.moving = "false";
+    network.moveTo({ ...view, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
   }
 
   // A fit leaves a margin round the graph for the names drawn under the outermost nodes.
@@ -408,10 +417,8 @@
     const before = { position: network.getViewPosition(), scale: network.getScale() };
     network.fit({ nodes: ids, animation: false });
     const view = { position: network.getViewPosition(), scale: network.getScale() * FIT_MARGIN };
-    if (!animate) { network.moveTo(view); return; }
-    network.moveTo(before);
-    body.dataset.moving = "true";
-    network.moveTo({ ...view, animation: { duration: 350, easingFunction: "easeInOutQuad" } });
+    if (animate) network.moveTo(before);
+    glide(view, animate);
   }
 
   // ------------------------------------------------------------------ selection and details panel
@@ -713,7 +720,13 @@
     panel.replaceChildren(...parts);
     document.getElementById("sheet-title").textContent = `${label(a)} ↔ ${label(b)}`;
     openSheet(true);
-    if (state.ready) network.fit({ nodes: [...keep.nodes], animation: { duration: 400, easingFunction: "easeInOutQuad" } });
+    if (state.ready) {
+      const before = { position: network.getViewPosition(), scale: network.getScale() };
+      network.fit({ nodes: [...keep.nodes].filter((n) => byId.get(n).kind !== "source"), animation: false });
+      const view = { position: network.getViewPosition(), scale: network.getScale() * FIT_MARGIN };
+      network.moveTo(before);
+      glide(view, true);
+    }
     writeHash();
   }
 
@@ -1019,7 +1032,11 @@
   });
   network.on("doubleClick", (params) => { if (params.nodes.length && hiddenNeighbours(params.nodes[0]).length) expand(params.nodes[0]); });
   network.on("afterDrawing", drawLabels);
-  network.on("animationFinished", () => { body.dataset.moving = "false"; });
+  network.on("animationFinished", () => {
+    if (state.target) network.moveTo(state.target);
+    state.target = null;
+    body.dataset.moving = "false";
+  });
 
   // Sources carry no edges of their own: line them up on a shelf under the graph, spaced so
   // that their names can be read at the first fit.
@@ -1094,6 +1111,8 @@
     }),
     labelFont: (id) => { const n = byId.get(id); return fontOf(labelStyle(n), 1); },
     labelText: (id) => { const n = byId.get(id); return labelLines(n, labelStyle(n)).lines; },
+    show(id) { centreOn(id, false); },
+    fitScale: () => state.fitScale,
     clientPosition(id) {
       const dom = network.canvasToDOM(network.getPositions([id])[id]);
       const box = container.getBoundingClientRect();
