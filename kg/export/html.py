@@ -187,6 +187,7 @@ class PageData:
         data["legend"] = _legend(self)
         data["abbreviations"] = ABBREVIATIONS
         data["identifierLinks"] = IDENTIFIER_LINKS
+        data["layoutThreshold"] = PHYSICS_THRESHOLD
         return data
 
 

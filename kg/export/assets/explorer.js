@@ -11,6 +11,9 @@
   const edgeById = new Map(page.edges.map((e) => [e.id, e]));
   const kindStyle = new Map(page.legend.kinds.map((k) => [k.kind, k]));
   const SHARED = page.legend.shared;
+  // Restyling thousands of nodes and edges takes seconds: a large page keeps its colours and
+  // shows what is lit by names and vis-network's own selection instead of fading the rest.
+  const BIG = page.nodes.length > page.layoutThreshold;
   const STATUSES = ["supported", "contested", "unsupported", "refuted"];
   const DIM_NODE = {
     color: { background: "#e8ebee", border: "#d5dadf", highlight: { background: "#e8ebee", border: "#9aa5ae" },
@@ -361,16 +364,24 @@
       if (keep.edges.has(edge.id)) for (const s of edge.sources.concat(edge.contested_by)) if (byId.has(s)) keep.nodes.add(s);
     }
     state.highlighted = keep.nodes;
-    nodes.update(net.nodes.map((n) => keep.nodes.has(n.id) ? baseNode.get(n.id) : { id: n.id, ...DIM_NODE }));
-    edges.update(net.edges.map((e) => keep.edges.has(e.id) ? baseEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
+    state.litEdges = keep.edges;
+    if (!BIG) {
+      nodes.update(net.nodes.map((n) => keep.nodes.has(n.id) ? baseNode.get(n.id) : { id: n.id, ...DIM_NODE }));
+      edges.update(net.edges.map((e) => keep.edges.has(e.id) ? baseEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
+    }
     orderLabels();
+    network.redraw();
   }
 
   function clearHighlight() {
     state.highlighted = null;
-    nodes.update([...baseNode.values()]);
-    edges.update([...baseEdge.values()]);
+    state.litEdges = null;
+    if (!BIG) {
+      nodes.update([...baseNode.values()]);
+      edges.update([...baseEdge.values()]);
+    }
     orderLabels();
+    network.redraw();
   }
 
   // ------------------------------------------------------------------ camera
@@ -1094,7 +1105,7 @@
     sharedSymptoms: () => nodes.get({ filter: (n) => n.borderWidth === SHARED.borderWidth && n.color.border === SHARED.border })
       .map((n) => n.id).sort(),
     highlighted: () => (state.highlighted ? [...state.highlighted].sort() : []),
-    highlightedEdges: () => edges.get({ filter: (e) => state.highlighted && e.color && e.color.color !== DIM_EDGE.color.color }).map((e) => e.id).sort(),
+    highlightedEdges: () => (state.litEdges ? [...state.litEdges].sort() : []),
     dimmed: () => nodes.get({ filter: (n) => n.color && n.color.background === DIM_NODE.color.background }).map((n) => n.id).sort(),
     selected: () => state.selected,
     pair: () => state.pair,
