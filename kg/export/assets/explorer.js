@@ -190,10 +190,11 @@
     const cell = 80;
     const grid = new Map();
     const placed = [];
-    const overlaps = (box) => {
+    const overlaps = (box, self, namesOnly) => {
       for (let gx = Math.floor(box.x / cell); gx <= Math.floor((box.x + box.w) / cell); gx++) {
         for (let gy = Math.floor(box.y / cell); gy <= Math.floor((box.y + box.h) / cell); gy++) {
           for (const other of grid.get(gx + "," + gy) || []) {
+            if (other.node && (namesOnly || other.id === self)) continue;
             if (box.x < other.x + other.w && other.x < box.x + box.w && box.y < other.y + other.h && other.y < box.y + box.h) return true;
           }
         }
@@ -209,34 +210,57 @@
         }
       }
     };
-    ctx.save();
-    ctx.textAlign = "center";
-    ctx.textBaseline = "top";
-    ctx.lineJoin = "round";
+    // The shapes of the nodes in view are obstacles too: a name must not cover another node.
+    const candidates = [];
     for (const node of labelOrder) {
-      if (placed.length >= 350) break;
       const pos = positions[node.id];
       if (!pos || !nodeVisible(node.id)) continue;
-      const dimmed = state.highlighted && !state.highlighted.has(node.id);
-      if (dimmed) continue;
       const x = (pos.x - view.x) * scale + width / 2;
       const y = (pos.y - view.y) * scale + height / 2;
-      if (x < -200 || x > width + 200 || y < -100 || y > height + 100) continue;  // far off screen
+      if (x < -60 || x > width + 60 || y < -60 || y > height + 60) continue;  // off screen
+      const radius = (sizeOf.get(node.id) || 10) * scale;
+      const disc = { id: node.id, node: true, x: x - radius, y: y - radius, w: 2 * radius, h: 2 * radius };
+      remember(disc);
+      candidates.push({ node: node, pos: pos, x: x, y: y, radius: radius });
+    }
+    ctx.save();
+    ctx.textBaseline = "top";
+    ctx.lineJoin = "round";
+    for (const { node, pos, x, y, radius } of candidates) {
+      if (placed.length >= 350) break;
+      if (state.highlighted && !state.highlighted.has(node.id)) continue;  // faded: its room goes to lit ones
       const style = labelStyle(node);
       const text = labelLines(node, style);
-      const radius = (sizeOf.get(node.id) || 10) * scale;
-      const box = { id: node.id, x: x - text.width / 2 - 2, y: y + radius + 2, w: text.width + 4, h: text.height + 1 };
-      if (box.x < 0 || box.y < 0 || box.x + box.w > width || box.y + box.h > height || overlaps(box)) continue;
+      const w = text.width + 4;
+      const h = text.height + 1;
+      // Below the shape first, then above, right and left.
+      const spots = [
+        { x: x - w / 2, y: y + radius + 2, align: "center" },
+        { x: x - w / 2, y: y - radius - 2 - h, align: "center" },
+        { x: x + radius + 3, y: y - h / 2, align: "left" },
+        { x: x - radius - 3 - w, y: y - h / 2, align: "right" },
+      ];
+      const boxes = spots.map((spot) => ({ id: node.id, x: spot.x, y: spot.y, w: w, h: h, align: spot.align }))
+        .filter((b) => b.x >= 0 && b.y >= 0 && b.x + b.w <= width && b.y + b.h <= height);
+      let box = boxes.find((b) => !overlaps(b, node.id));
+      // A hub, the selection or a condition is named even over small shapes (never over a name).
+      if (!box && (node.kind === "condition" || node.id === state.selected || node.degree >= 8)) {
+        box = boxes.find((b) => !overlaps(b, node.id, true));
+      }
+      if (!box) continue;
       remember(box);
       placed.push(box);
       ctx.font = fontOf(style, scale);
+      ctx.textAlign = box.align;
       ctx.lineWidth = 3.5 / scale;
       ctx.strokeStyle = "rgba(251, 252, 253, 0.92)";
       ctx.fillStyle = node.kind === "source" ? "#46535c" : "#1d2b36";
+      const anchor = box.align === "center" ? box.x + w / 2 : box.align === "left" ? box.x + 2 : box.x + w - 2;
+      const cx = (anchor - width / 2) / scale + view.x;
       text.lines.forEach((line, i) => {
-        const ly = pos.y + (radius + 3 + i * style.size * 1.2) / scale;
-        ctx.strokeText(line, pos.x, ly);
-        ctx.fillText(line, pos.x, ly);
+        const ly = (box.y + 1 + i * style.size * 1.2 - height / 2) / scale + view.y;
+        ctx.strokeText(line, cx, ly);
+        ctx.fillText(line, cx, ly);
       });
     }
     ctx.restore();
@@ -409,9 +433,10 @@
     glide({ position: pos, scale: scale, offset: { x: 0, y: -coveredBelow() / 2 } }, animate !== false);
   }
 
-  // vis-network's animation can stop a frame short of its target: land on it exactly.
+  // vis-network's animation can stop a frame short of its target: land on it exactly. It
+  // counts frames, not time, so on a large page (slow frames) the view jumps instead.
   function glide(view, animate) {
-    if (!animate) {
+    if (!animate || BIG) {
       network.moveTo(view);
       body.dataset.moving = "false";
       return;
@@ -1075,7 +1100,20 @@
     })));
   }
 
+  // A layout wider than tall is turned a quarter on a portrait screen (a phone), so that it
+  // fills the screen instead of a strip across it. The same page turns the same way every time.
+  function turnForPortrait() {
+    if (container.clientHeight < container.clientWidth * 1.2) return;
+    const placed = net.nodes.filter((n) => n.x !== undefined && byId.get(n.id).kind !== "source");
+    if (!placed.length) return;
+    const xs = placed.map((n) => n.x);
+    const ys = placed.map((n) => n.y);
+    if (Math.max(...xs) - Math.min(...xs) <= (Math.max(...ys) - Math.min(...ys)) * 1.1) return;
+    nodes.update(placed.map((n) => ({ id: n.id, x: -n.y, y: n.x })));
+  }
+
   function finish() {
+    turnForPortrait();
     shelveSources();
     orderLabels();
     fitVisible(false);
