@@ -44,7 +44,7 @@ _ASSETS = _HERE / "assets"
 PHYSICS_THRESHOLD = 400
 
 #: Beyond the ring a focused page shows, it carries the next ring (for "show neighbours") only
-#: when the outer ring is at most this big: each of its entities costs two bound queries.
+#: when both rings are at most this big: each entity costs two bound queries and a place.
 NEARBY_LIMIT = 200
 
 #: Where an identifier of each prefix can be read on the web (``{}`` is the local part).
@@ -231,23 +231,22 @@ def _is_node(entity) -> bool:
     return entity.kind not in ("", "relation", "literal")
 
 
-def _focus_graph(g, entity, depth, limit=None):
+def _focus_graph(g, entity, depth, nearby_limit=0):
     """The part of :meth:`~kg.KnowledgeGraph.to_networkx` within ``depth`` steps of ``entity``, and each entity's distance.
 
     Read with one bound query per entity reached (its claims out and in), so it costs in
     proportion to the neighbourhood, not to the graph; the nodes are the entities reached,
-    the edges every claim between two of them, as the whole graph would have them. A ring
-    bigger than ``limit`` is not read further.
+    the edges every claim between two of them, as the whole graph would have them. With
+    ``nearby_limit``, one ring more is read when the outer ring and the next are no bigger
+    than that (at ``depth + 1``; the page shows it on request).
     """
     import networkx as nx
 
     claims: dict[tuple[str, str, str], object] = {}
     reached = {entity.id: entity}
     distance = {entity.id: 0}
-    frontier = [entity]
-    for step in range(1, depth + 1):
-        if limit is not None and len(frontier) > limit:
-            break
+
+    def ring(frontier, step):
         found = []
         for here in frontier:
             for name, bound in (("claims", "subject"), ("claims_into", "object")):
@@ -258,7 +257,19 @@ def _focus_graph(g, entity, depth, limit=None):
                             reached[end.id] = end
                             distance[end.id] = step
                             found.append(end)
-        frontier = found
+        return found
+
+    frontier = [entity]
+    for step in range(1, depth + 1):
+        frontier = ring(frontier, step)
+    if 0 < len(frontier) <= nearby_limit:
+        beyond = ring(frontier, depth + 1)
+        if len(beyond) <= nearby_limit:
+            frontier = beyond
+        else:  # too many to carry: the page offers nothing beyond its ring
+            for end in beyond:
+                del reached[end.id], distance[end.id]
+            frontier = []  # the outer ring's claims were all read just now
     for here in frontier:  # the claims between two entities of the outer ring
         for claim in g._claims(g.select("claims", subject=here.ref)):
             if claim.object.id in reached:
@@ -368,7 +379,7 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     beyond: set[str] = set()  # the ring past --depth that "show neighbours" brings in
     if entity is not None and entity.kind != "source":
         # Only the neighbourhood: reading the whole graph would take minutes once the HPO is imported.
-        G, distance = _focus_graph(g, entity, (depth or 1) + 1, limit=NEARBY_LIMIT)
+        G, distance = _focus_graph(g, entity, depth or 1, nearby_limit=NEARBY_LIMIT)
         chosen = set(distance)
         beyond = {node_id for node_id, steps in distance.items() if steps > (depth or 1)}
         mode, focus_id, conditions, chains, summary = "focus", entity.id, (), [], {}
