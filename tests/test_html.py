@@ -1,5 +1,6 @@
 """The HTML explorer without a browser: its data model, the exported file, and the export options."""
 
+import importlib
 import itertools
 import json
 import re
@@ -266,3 +267,14 @@ def test_sources_carry_their_links_and_evidence_kind_and_only_web_links(tmp_path
     assert "javascript:" not in html.split('id="kg-page"')[1].split("</script>")[0]
     symptom = next(n for n in page["nodes"] if n["id"] == "fb:linked-symptom")
     assert symptom["identifiers"] == ["HP:0012378"] and page["identifierLinks"]["HP"].startswith("https://hpo.jax.org/")
+
+
+def test_a_next_ring_too_big_to_carry_is_left_out_and_the_shown_part_is_whole(g, monkeypatch):
+    html_export = importlib.import_module("kg.export.html")  # kg.export.html is also a function
+
+    full = page_data(g, focus="vitamin B12", depth=1)
+    monkeypatch.setattr(html_export, "NEARBY_LIMIT", 3)
+    small = page_data(g, focus="vitamin B12", depth=1)
+    assert any(n.nearby for n in full.nodes) and not any(n.nearby for n in small.nodes + small.edges)
+    assert {n.id for n in small.nodes} == {n.id for n in full.nodes if not n.nearby}
+    assert {e.id for e in small.edges} == {e.id for e in full.edges if not e.nearby}
