@@ -501,13 +501,12 @@
     const line = el("div", null, "sources");
     line.append(el("span", heading));
     if (!ids.length) line.append(el("span", "none given"));
-    ids.forEach((s, i) => {  // each source with its link and separator, so a line never starts with ";"
+    ids.forEach((s) => {  // one source a line, with its link
       const item = el("span", null, "source");
       item.append(entityButton(s));
       const node = byId.get(s);
       if (node && node.links.length) item.append(el("span", " "), outLink("↗", node.links[0][1]));
-      if (i < ids.length - 1) item.append(el("span", ";"));
-      line.append(item, el("span", " "));
+      line.append(item);
     });
     return line;
   }
