@@ -222,11 +222,12 @@ def test_nodes_are_sized_by_how_connected_they_are_not_by_name(g):
     assert options["physics"]["enabled"] is False and all("x" in n and "y" in n for n in nodes if not n["id"].startswith("src:"))
 
 
-def test_the_layout_separates_nodes_and_keeps_components_together(g):
+@pytest.mark.parametrize("options", [{}, {"focus": "vitamin B12"}, {"shared": ("fibromyalgia", "B12 deficiency")}])
+def test_the_layout_separates_nodes_and_keeps_components_together(g, options):
     from kg.export.html import _vis_data
 
-    nodes, _, _ = _vis_data(page_data(g))
-    placed = [(n["x"], n["y"], n["size"]) for n in nodes if "x" in n]
+    nodes, _, _ = _vis_data(page_data(g, **options))
+    placed = [(n["x"], n["y"], n["size"]) for n in nodes if "x" in n and not n.get("hidden")]
     for (x1, y1, r1), (x2, y2, r2) in itertools.combinations(placed, 2):
         assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= (r1 + r2) ** 2  # no two shapes overlap
     xs, ys = [p[0] for p in placed], [p[1] for p in placed]

@@ -604,18 +604,15 @@ def _force_layout(page: PageData, edge_length: float = 110.0) -> dict[str, tuple
     H.add_edges_from(sorted((e.source, e.target) for e in page.edges if e.source in H and e.target in H))
     pos = _pack(_component_layout(_sorted_subgraph(H, part), edge_length)
                 for part in sorted(nx.connected_components(H), key=lambda c: (-len(c), min(c))))
+    pos = _spread(pos, size, movable=set(shown))
     if len(size) > len(shown):  # a focused page's next ring, placed around what is shown
         everything = nx.Graph(H)
         everything.add_nodes_from(sorted(size))
         everything.add_edges_from(sorted((e.source, e.target) for e in page.edges
                                          if e.source in size and e.target in size))
-        pos = nx.spring_layout(everything, pos=pos, fixed=shown or None, seed=42, iterations=200,
-                               k=edge_length) if shown else pos
-    ids = sorted(size)
-    xy = np.array([pos[n] for n in ids], dtype=float)
-    radius = np.array([size[n] for n in ids])
-    xy = _spread(xy, radius, movable=np.array([n not in set(shown) or len(shown) == len(ids) for n in ids]))
-    return {n: (int(round(x)), int(round(y))) for n, (x, y) in zip(ids, xy)}
+        pos = nx.spring_layout(everything, pos=pos, fixed=shown, seed=42, iterations=200, k=edge_length)
+        pos = _spread(pos, size, movable=set(size) - set(shown))
+    return {n: (int(round(x)), int(round(y))) for n, (x, y) in sorted(pos.items())}
 
 
 def _sorted_subgraph(H, part):
@@ -694,12 +691,16 @@ def _pack(layouts, gap: float = 120.0) -> dict:
     return {n: p - centre for n, p in placed.items()}
 
 
-def _spread(xy, radius, movable, gap: float = 18.0, rounds: int = 40):
-    """Push apart nodes whose shapes (plus ``gap``) overlap; only ``movable`` ones move."""
+def _spread(pos: dict, size: dict, movable: set, gap: float = 18.0, rounds: int = 40) -> dict:
+    """Push apart nodes whose shapes (plus ``gap``) overlap; only the ``movable`` ones move."""
     import numpy as np
 
-    if len(xy) < 2:
-        return xy
+    ids = sorted(pos)
+    if len(ids) < 2:
+        return pos
+    xy = np.array([pos[n] for n in ids], dtype=float)
+    radius = np.array([size[n] for n in ids])
+    may_move = np.array([n in movable for n in ids])
     need = radius[:, None] + radius[None, :] + gap
     for _ in range(rounds):
         delta = xy[:, None, :] - xy[None, :, :]
@@ -709,8 +710,8 @@ def _spread(xy, radius, movable, gap: float = 18.0, rounds: int = 40):
         if not overlap.any():
             break
         push = (delta / dist[:, :, None] * overlap[:, :, None] / 2).sum(1)
-        xy = xy + push * movable[:, None]
-    return xy
+        xy = xy + push * may_move[:, None]
+    return dict(zip(ids, xy))
 
 
 def _class_layout(page: PageData, spacing: int = 60) -> dict[str, tuple[int, int]]:
