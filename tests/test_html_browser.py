@@ -322,6 +322,9 @@ def assert_labels_apart(explorer):
         apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
         assert apart, f"the names of {a['id']} and {b['id']} overlap"
     graph = explorer.page.locator("#graph").bounding_box()
+    bar = explorer.page.locator("#toolbar").bounding_box()
+    for a in labels:  # nor under the floating Fit/Clear/PNG buttons
+        assert a["x"] + a["w"] <= bar["x"] or bar["x"] + bar["width"] <= a["x"] or a["y"] + a["h"] <= bar["y"] or bar["y"] + bar["height"] <= a["y"]
     measure = ("(args) => { const c = document.createElement('canvas').getContext('2d'); c.font = args[0];"
                " return Math.max(...args[1].map((t) => c.measureText(t).width)); }")
     scale = explorer.call("scale()")

@@ -210,6 +210,10 @@
         }
       }
     };
+    // The toolbar floats over the graph: no name goes under it.
+    const bar = document.getElementById("toolbar").getBoundingClientRect();
+    const frame = container.getBoundingClientRect();
+    remember({ id: "toolbar", x: bar.left - frame.left - 4, y: bar.top - frame.top - 4, w: bar.width + 8, h: bar.height + 8 });
     // The shapes of the nodes in view are obstacles too: a name must not cover another node.
     const candidates = [];
     for (const node of labelOrder) {
