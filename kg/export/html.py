@@ -34,6 +34,7 @@ __all__ = [
     "PHYSICS_THRESHOLD",
     "IDENTIFIER_LINKS",
     "ABBREVIATIONS",
+    "NEARBY_LIMIT",
 ]
 
 _HERE = Path(__file__).resolve().parent
