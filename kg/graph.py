@@ -15,7 +15,7 @@ from rdflib.term import Identifier
 
 from . import loading, sparql
 from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend, with_values
-from .errors import BadData, EmptyResult, UnknownEntity
+from .errors import AmbiguousEntity, BadData, EmptyResult, UnknownEntity
 from .model import (
     Chain,
     Claim,
@@ -36,6 +36,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .reasoning import Comparison, Differential
+    from .text import Span
 
 __all__ = ["KnowledgeGraph", "EntityRef"]
 
@@ -203,7 +204,31 @@ class KnowledgeGraph:
         """
         if isinstance(name, Entity):
             return name
-        return self._names.resolve(name)
+        try:
+            return self._names.resolve(name)
+        except UnknownEntity as error:
+            if isinstance(error, AmbiguousEntity):
+                raise
+            from .text import lexicon
+
+            found = lexicon(self).find(name)  # a phrase: word order, plurals, spellings (kg.text)
+            if len(found) == 1:
+                return found[0]
+            if found:
+                labels = tuple(f"{e.label} ({e.id})" for e in found)
+                raise AmbiguousEntity(f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead",
+                                      labels) from None
+            raise
+
+    def annotate(self, text: str) -> list["Span"]:
+        """The symptoms and conditions named in ``text``, each span with its entity (see :mod:`kg.text`).
+
+        >>> [(s.text, s.entity.label) for s in KnowledgeGraph.load().annotate("Tingling and memory loss")]
+        [('Tingling', 'paresthesia'), ('memory loss', 'memory impairment')]
+        """
+        from .text import annotate, lexicon
+
+        return annotate(lexicon(self), text)
 
     def search(self, text: str) -> list[SearchHit]:
         """Entities whose label, synonym or identifier contains ``text``."""
@@ -442,11 +467,13 @@ class KnowledgeGraph:
         return chains
 
     # ------------------------------------------------------------------ reasoning over symptoms
-    def differential(self, symptoms: Iterable[EntityRef], *, top: int | None = 5, min_status: str = "any") -> "Differential":
-        """Conditions ranked by how well they explain ``symptoms``, rare symptoms weighing most.
+    def differential(self, symptoms: Iterable[EntityRef] = (), *, absent: Iterable[EntityRef] = (), top: int | None = 5,
+                     min_status: str = "any", explain: bool = True) -> "Differential":
+        """Conditions ranked by post-test probability given the findings ``symptoms`` (and those ``absent``).
 
-        The score is defined in :mod:`kg.reasoning`; each candidate also lists its symptoms not
-        given (what to ask next) and the tests that tell it from the other candidates.
+        The model (likelihood ratios from annotation and background frequencies, times a
+        prior from prevalence) is defined in :mod:`kg.reasoning`; each candidate also lists
+        its symptoms not given (what to ask next) and the tests that tell it from the others.
 
         >>> g = KnowledgeGraph.load()
         >>> [c.condition.label for c in g.differential(["tingling", "gait problems", "memory loss"]).candidates]
@@ -456,7 +483,7 @@ class KnowledgeGraph:
         """
         from .reasoning import differential
 
-        return differential(self, list(symptoms), top=top, min_status=min_status)
+        return differential(self, list(symptoms), absent=list(absent), top=top, min_status=min_status, explain=explain)
 
     def compare(self, first: EntityRef, second: EntityRef, *, max_length: int = 5, min_status: str = "any") -> "Comparison":
         """Two conditions side by side: shared and unique symptoms, shared mechanisms, causal

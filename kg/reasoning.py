@@ -4,47 +4,71 @@ Plain functions, graph first (``g`` is a :class:`~kg.KnowledgeGraph`), answering
 dataclasses below; :meth:`KnowledgeGraph.differential` and :meth:`KnowledgeGraph.compare`
 delegate here.
 
-The differential score
-----------------------
-Rare symptoms count for more than common ones, as in phenotype-matching tools (Resnik's
-information content over the HPO):
+The differential: likelihood ratios and a prior
+-----------------------------------------------
+The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al., AJHG
+2020) applies to the HPO. For each condition ``D`` and each given finding ``q``:
 
-* The *conditions* are those with at least one symptom claim (``fb:hasSymptom``); ``N`` is
-  how many there are.
-* The symptom *hierarchy* is the ``fb:isA`` claims between two symptoms: ``t ⊑ s`` when
-  ``t`` is ``s`` or a chain of them leads from ``t`` up to ``s``. A condition that has ``t``
-  also *carries* every ``s`` above it (the true-path rule).
-* ``IC(s) = -log2(conditions carrying s / N)``, in bits: a symptom every condition carries
-  is worth 0 bits, one that a single condition carries is worth ``log2 N``.
-* A condition *explains* a given symptom ``q`` through one of its own symptoms ``t`` when
-  ``t ⊑ q`` (the same symptom, or a more specific kind of it: credit ``IC(q)``) or
-  ``q ⊑ t`` (the given symptom is a more specific kind of the condition's: credit
-  ``IC(t)``, the part of it the condition accounts for). It gets the best credit.
-* The *weight* of ``q`` is the best credit any condition gets for it: how much of ``q``
-  the graph can explain at all. A symptom no condition explains weighs 0 and is reported,
-  not scored, so it changes no ranking.
-* ``score(c) = sum of c's credits / sum of the weights``, between 0 and 1: the share of the
-  information in the given symptoms that ``c`` explains, so every given symptom it leaves
-  unexplained lowers it. If the weights sum to 0 (every condition carries all the given
-  symptoms, so they tell nothing apart), every score is 0.
-* Candidates are the conditions that explain at least one given symptom, ranked by score,
-  then by how many symptoms they explain, then by the weakest evidence status of the claims
-  used (stronger first), then by label. Evidence does not change the score: use
-  ``min_status`` to leave weaker claims out of the whole calculation.
+* ``P(q | D)``, how often people with ``D`` show ``q``, comes from the frequency stated on
+  the claim ``D fb:hasSymptom t`` (:func:`frequency`: an HPO frequency class counts as the
+  middle of its range, ``n/m`` and ``NN%`` as written; a claim that states none counts as
+  :data:`DEFAULT_FREQUENCY`). Which claim, and how, depends on how ``q`` meets ``D``'s
+  findings in the is-a hierarchy (``fb:isA``; HPO's once imported):
+
+  - ``same``: ``D`` has ``q`` itself; ``P = f``.
+  - ``ancestor``: ``q`` is an ancestor of a finding ``t`` of ``D`` (``D`` has a more specific
+    kind of ``q``, so it has ``q``); ``P = f(t)``.
+  - ``descendant``: ``q`` is a more specific kind of ``D``'s finding ``t``; ``P = f(t) ·
+    bg(q) / bg(t)``: the share of ``t`` that is ``q`` is taken to be what it is among all
+    conditions. Its likelihood ratio is then ``f(t) / bg(t)``: the more specific the shared
+    ancestor ``t``, the rarer it is and the more it weighs.
+  - ``none``: ``D`` has neither ``q`` nor a relative of it; ``P = NO_MATCH_RATIO · bg(q)``,
+    so the finding counts against ``D`` by the constant ratio :data:`NO_MATCH_RATIO`.
+
+  The best route (highest ``P``) is used; ``P`` is kept between the ``none`` route's value
+  (a stated ``0/n`` is a small sample, not "never") and :data:`MAX_PROBABILITY`.
+* ``bg(q) = P(q | not D)``, the background frequency: the share of all conditions with
+  symptoms that carry ``q`` (have it or a more specific kind of it), smoothed as
+  ``(carriers + 1) / (N + 2)``. It is counted over every claim whatever ``min_status``
+  (:func:`background`): how common a finding is among conditions is not a property of one
+  claim's evidence.
+* A finding present: ``LR = P / bg``. A finding explicitly absent (``absent``): ``LR = (1 -
+  P) / (1 - bg)``, so an obligate finding that is absent nearly rules ``D`` out, and one
+  ``D`` never shows changes little.
+* The prior is ``D``'s prevalence (``fb:prevalence``, a proportion) when the graph states
+  one at least ``min_status``; otherwise :data:`DEFAULT_PREVALENCE` (the HPO import brings
+  no prevalence: its diseases are rare by definition).
+* ``score(D) = prior · Π LR``. The candidates are the conditions that meet at least one
+  present finding (``same``, ``ancestor`` or ``descendant``); their post-test probabilities
+  are the scores normalised over the candidates.
+* Candidates whose scores agree to 9 significant digits are ties and share a rank. Ties
+  are listed by the number of present findings they meet, then by the weakest evidence
+  status of the claims used (stronger first), then by label. Evidence does not change the
+  score: ``min_status`` leaves weaker claims out of the whole calculation.
 """
 
 import math
-from collections import deque
+import re
+import weakref
+from collections import defaultdict, deque
 from dataclasses import dataclass
 
 from rdflib import URIRef
 
-from .errors import EmptyResult, NotASymptom
+from .errors import BadQuery, EmptyResult, NotASymptom
 from .graph import _by_strength
 from .model import Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
-from .namespaces import curie
+from .namespaces import FB
 
 __all__ = [
+    "DEFAULT_FREQUENCY",
+    "NO_MATCH_RATIO",
+    "MAX_PROBABILITY",
+    "DEFAULT_PREVALENCE",
+    "frequency",
+    "Background",
+    "background",
+    "Annotation",
     "SymptomMatch",
     "FollowUp",
     "Candidate",
@@ -56,8 +80,51 @@ __all__ = [
     "DIAGNOSTIC_RELATIONS",
 ]
 
+DEFAULT_FREQUENCY = 0.5
+"""How often a condition shows a finding whose claim states no frequency: an even chance."""
+NO_MATCH_RATIO = 0.05
+"""The likelihood ratio of a present finding that a condition neither has nor has a relative
+of: seen in it at a twentieth of its background rate (annotations are incomplete, findings
+can have other causes)."""
+MAX_PROBABILITY = 0.99
+"""``P(finding | condition)`` is capped here, so an absent obligate finding weighs 1:100
+against a condition rather than ruling it out outright."""
+DEFAULT_PREVALENCE = 1e-5
+"""The prior of a condition with no stated prevalence: 1 in 100,000, within the usual range
+of a rare disease (rarer than 1 in 2,000 in the EU definition)."""
+
 #: The relations that say how a condition is diagnosed: its tests and its criteria.
 DIAGNOSTIC_RELATIONS = ("fb:diagnosedBy", "fb:hasDiagnosticCriterion")
+
+# HPO's frequency classes (the "Frequency" subontology, HP:0040279-HP:0040285) and their ranges.
+_FREQUENCY_CLASSES = {
+    "obligate": (1.0, 1.0),
+    "very frequent": (0.80, 0.99),
+    "frequent": (0.30, 0.79),
+    "occasional": (0.05, 0.29),
+    "very rare": (0.01, 0.04),
+    "excluded": (0.0, 0.0),
+}
+_FRACTION = re.compile(r"^\s*(\d+)\s*/\s*(\d+)\s*$")
+_PERCENT = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*%\s*$")
+
+
+def frequency(stated: str) -> float | None:
+    """The probability a stated frequency stands for, or ``None`` when it cannot be read.
+
+    >>> frequency("Frequent"), frequency("Very frequent (99-80%)"), frequency("Obligate (100%)")
+    (0.545, 0.895, 1.0)
+    >>> frequency("3/7"), frequency("12.5%"), frequency("often")
+    (0.42857142857142855, 0.125, None)
+    """
+    if match := _FRACTION.match(stated):
+        n, m = int(match.group(1)), int(match.group(2))
+        return n / m if 0 < m and n <= m else None
+    if match := _PERCENT.match(stated):
+        value = float(match.group(1)) / 100
+        return value if value <= 1 else None
+    span = _FREQUENCY_CLASSES.get(stated.split("(", 1)[0].strip().casefold())
+    return None if span is None else (span[0] + span[1]) / 2
 
 
 def _weakest(claims) -> str:
@@ -69,110 +136,208 @@ def _claim_brief(claim: Claim, other: str = "object") -> dict:
             "sources": [s.id for s in claim.sources]}
 
 
-# ---------------------------------------------------------------------- differential
+# ---------------------------------------------------------------------- the symptom table
 @dataclass(frozen=True)
-class SymptomMatch:
-    """How a candidate explains one given symptom.
+class Background:
+    """How common each finding is among the conditions: ``P(finding | not D)``.
 
-    ``how`` is ``same``, ``narrower`` (the condition's symptom is a more specific kind of the
-    given one) or ``broader`` (the given symptom is a more specific kind of the condition's);
-    ``via`` holds the ``fb:isA`` claims linking the two.
+    ``conditions`` is ``N``, the conditions with at least one symptom claim; ``carriers``
+    maps a symptom's IRI to how many of them carry it (have it or a more specific kind).
+
+    >>> bg = Background(3, {"s": 1})
+    >>> bg.frequency("s"), bg.frequency("never seen")
+    (0.4, 0.2)
     """
 
-    given: Entity
-    symptom: Entity
-    how: str
-    information: float
-    claim: Claim
-    via: tuple[Claim, ...] = ()
-
-    @property
-    def weakest(self) -> str:
-        """The weakest evidence status of the symptom claim and the hierarchy steps used."""
-        return _weakest((self.claim, *self.via))
-
-    def to_dict(self) -> dict:
-        return {
-            "given": self.given.to_dict(),
-            "symptom": self.symptom.to_dict(),
-            "how": self.how,
-            "information": round(self.information, 4),
-            "status": self.weakest,
-            "claim": self.claim.to_dict(),
-            "via": [step.to_dict() for step in self.via],
-        }
-
-
-@dataclass(frozen=True)
-class FollowUp:
-    """A symptom of a candidate that was not given: worth asking about next."""
-
-    symptom: Entity
-    information: float
-    claim: Claim
-
-    def to_dict(self) -> dict:
-        return {**self.symptom.to_dict(), "information": round(self.information, 4), "status": self.claim.status,
-                "sources": [s.id for s in self.claim.sources]}
-
-
-@dataclass(frozen=True)
-class Candidate:
-    """A condition that explains some of the given symptoms, with what to ask and test next."""
-
-    condition: Entity
-    score: float
-    information: float
-    matches: tuple[SymptomMatch, ...]
-    unexplained: tuple[Entity, ...]
-    ask_next: tuple[FollowUp, ...]
-    separating_tests: tuple[Claim, ...]
-
-    @property
-    def weakest(self) -> str:
-        """The weakest evidence status among the claims its matches rest on."""
-        return _weakest(claim for match in self.matches for claim in (match.claim, *match.via))
-
-    def to_dict(self) -> dict:
-        return {
-            **self.condition.to_dict(),
-            "score": round(self.score, 4),
-            "information": round(self.information, 4),
-            "status": self.weakest,
-            "matches": [m.to_dict() for m in self.matches],
-            "unexplained": [e.to_dict() for e in self.unexplained],
-            "ask_next": [f.to_dict() for f in self.ask_next],
-            "separating_tests": [_claim_brief(c) for c in self.separating_tests],
-        }
-
-
-@dataclass(frozen=True)
-class Differential:
-    """Conditions ranked by how well they explain the given symptoms (see the module docs).
-
-    ``weights`` maps each given symptom's id to the bits the graph can explain of it;
-    ``unexplained`` are the given symptoms no condition explains; ``conditions`` is ``N``,
-    the number of conditions with symptoms; ``considered`` how many conditions explained
-    anything before the list was cut to the top ones.
-    """
-
-    given: tuple[Entity, ...]
-    weights: dict[str, float]
-    unexplained: tuple[Entity, ...]
     conditions: int
-    considered: int
-    min_status: str
-    candidates: tuple[Candidate, ...]
+    carriers: dict[str, int]
 
-    def to_dict(self) -> dict:
-        return {
-            "symptoms": [{**e.to_dict(), "weight": round(self.weights[e.id], 4)} for e in self.given],
-            "unexplained": [e.to_dict() for e in self.unexplained],
-            "conditions_with_symptoms": self.conditions,
-            "considered": self.considered,
-            "min_status": self.min_status,
-            "candidates": [c.to_dict() for c in self.candidates],
-        }
+    def frequency(self, iri: str) -> float:
+        """The smoothed share of conditions carrying the symptom: ``(carriers + 1) / (N + 2)``."""
+        return (self.carriers.get(iri, 0) + 1) / (self.conditions + 2)
+
+
+_TABLE_VERSION = "1"
+_SEPARATOR = "\x1f"
+_tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
+
+
+class _Table:
+    """Every symptom claim and is-a step of the graph, with provenance and frequencies, in SQLite.
+
+    Built once from one query (:file:`symptom_claim_table.rq`) and, on a store with a cache
+    (Oxigraph), kept beside it keyed by its content and this code: on the full HPO the
+    building takes about a minute, every differential after it reads a few hundred rows by
+    index. The carrier counts (the background) are counted at the same time.
+    """
+
+    def __init__(self, connection):
+        self.db = connection
+        conditions, = self.db.execute("SELECT n FROM meta WHERE key = 'conditions'").fetchone()
+        self._background: Background | None = None
+        self._conditions = conditions
+
+    @classmethod
+    def build(cls, g, path=None) -> "_Table":
+        import sqlite3
+
+        db = sqlite3.connect(":memory:" if path is None else str(path))
+        db.executescript("""
+            CREATE TABLE claims (predicate TEXT, subject TEXT, object TEXT, status TEXT, sources TEXT,
+                                 contested TEXT, notes TEXT, stated TEXT);
+            CREATE TABLE carriers (symptom TEXT PRIMARY KEY, n INTEGER);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
+        """)
+        grouped: dict[tuple[str, str, str], list[set]] = {}
+        for row in g.select("symptom_claim_table"):
+            key = (str(row.predicate).rsplit("#", 1)[-1], str(row.subject), str(row.object))
+            found = grouped.setdefault(key, [set(), set(), set(), set(), set()])
+            for i, name in enumerate(("status", "source", "contestedBy", "note", "frequency")):
+                if row[name] is not None:
+                    found[i].add(str(row[name]).rsplit("#", 1)[-1] if name == "status" else str(row[name]))
+        db.executemany("INSERT INTO claims VALUES (?, ?, ?, ?, ?, ?, ?, ?)", (
+            (predicate, subject, obj, max(parts[0], key=status_rank, default="unknown"),
+             *(_SEPARATOR.join(sorted(part)) for part in parts[1:]))
+            for (predicate, subject, obj), parts in grouped.items()))
+        db.executescript("""
+            CREATE INDEX by_object ON claims (predicate, object);
+            CREATE INDEX by_subject ON claims (predicate, subject);
+        """)
+        up: dict[str, list[str]] = defaultdict(list)
+        symptoms: dict[str, set[str]] = defaultdict(set)
+        for predicate, subject, obj in grouped:
+            (up[subject].append(obj) if predicate == "isA" else symptoms[subject].add(obj))
+        above: dict[str, frozenset[str]] = {}
+
+        def ancestors(term: str) -> frozenset[str]:
+            if term not in above:
+                found, stack = {term}, [term]
+                while stack:
+                    for parent in up.get(stack.pop(), ()):
+                        if parent not in found:
+                            found.add(parent)
+                            stack.append(parent)
+                above[term] = frozenset(found)
+            return above[term]
+
+        carriers: dict[str, int] = defaultdict(int)
+        for terms in symptoms.values():
+            for term in set().union(*(ancestors(t) for t in terms)):
+                carriers[term] += 1
+        db.executemany("INSERT INTO carriers VALUES (?, ?)", carriers.items())
+        db.execute("INSERT INTO meta VALUES ('conditions', ?)", (len(symptoms),))
+        db.commit()
+        return cls(db)
+
+    def background(self) -> Background:
+        """Every carrier count (read once: 18,000 rows on the full HPO)."""
+        if self._background is None:
+            self._background = Background(self._conditions, dict(self.db.execute("SELECT symptom, n FROM carriers")))
+        return self._background
+
+    def rows(self, predicate: str, column: str, values) -> list[tuple]:
+        """The claims of ``predicate`` whose ``column`` (subject or object) is one of ``values``."""
+        values = sorted(set(values))
+        found = []
+        for at in range(0, len(values), 500):
+            chunk = values[at:at + 500]
+            found += self.db.execute(
+                f"SELECT subject, object, status, sources, contested, notes, stated FROM claims "
+                f"WHERE predicate = ? AND {column} IN ({', '.join('?' * len(chunk))})", (predicate, *chunk)).fetchall()
+        return sorted(found)
+
+
+def _table(g) -> _Table:
+    """The symptom table of ``g``: from its cache beside the store, or built (and cached) now."""
+    if g in _tables:
+        return _tables[g]
+    import hashlib
+    import os
+    import sqlite3
+    import tempfile
+
+    from . import sparql
+
+    version = hashlib.sha256((_TABLE_VERSION + sparql.named_query("symptom_claim_table").text).encode()).hexdigest()[:16]
+    path = g.backend.cache_file("symptoms", version).with_suffix(".sqlite") if hasattr(g.backend, "cache_file") else None
+    table = None
+    if path is not None and path.exists():
+        try:
+            table = _Table(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+        except sqlite3.Error:
+            table = None  # unreadable: build it again
+    if table is None and path is not None:
+        fd, tmp = tempfile.mkstemp(prefix=".symptoms.", suffix=".tmp", dir=path.parent)
+        os.close(fd)
+        try:
+            _Table.build(g, tmp).db.close()
+            os.replace(tmp, path)
+        finally:
+            if os.path.exists(tmp):
+                os.unlink(tmp)
+        table = _Table(sqlite3.connect(f"file:{path}?mode=ro", uri=True))
+    if table is None:
+        table = _Table.build(g)
+    _tables[g] = table
+    return table
+
+
+def background(g) -> Background:
+    """The background frequencies of ``g``'s symptoms, counted over every symptom claim.
+
+    Counting follows every ``fb:isA`` step upwards from every condition's symptoms (the
+    true-path rule), whatever the evidence status.
+
+    >>> from kg import KnowledgeGraph
+    >>> g = KnowledgeGraph.load()
+    >>> bg = background(g)
+    >>> bg.conditions >= 3 and bg.carriers[g.resolve("fatigue").iri] >= 3
+    True
+    """
+    return _table(g).background()
+
+
+# ---------------------------------------------------------------------- what the differential reads
+@dataclass(frozen=True)
+class Annotation:
+    """A symptom claim with the frequency the differential uses for it.
+
+    ``stated`` are the frequencies as the sources give them (several references may give
+    several; their probabilities are averaged); ``frequency`` is :data:`DEFAULT_FREQUENCY`
+    when none can be read.
+    """
+
+    claim: Claim
+    frequency: float
+    stated: tuple[str, ...] = ()
+
+
+def _split(text: str) -> list[str]:
+    return text.split(_SEPARATOR) if text else []
+
+
+def _claims_of(g, predicate: str, rows, min_status: str) -> list[tuple[Claim, tuple[str, ...]]]:
+    """Table rows as claims (with their stated frequencies), at least ``min_status``."""
+    relation = g.entity(FB[predicate])
+    claims = []
+    for subject, obj, status, sources, contested, notes, stated in rows:
+        claim = Claim(
+            subject=g.entity(URIRef(subject)), predicate=relation, object=g.entity(URIRef(obj)), status=status,
+            sources=tuple(sorted((g.entity(URIRef(s)) for s in _split(sources)), key=lambda e: e.id)),
+            contested_by=tuple(sorted((g.entity(URIRef(s)) for s in _split(contested)), key=lambda e: e.id)),
+            note=" ".join(_split(notes)) or None,
+        )
+        claims.append((claim, tuple(_split(stated))))
+    kept = {id(c) for c in at_least([c for c, _ in claims], min_status)}
+    return [(c, stated) for c, stated in claims if id(c) in kept]
+
+
+def _annotations(g, rows, min_status: str) -> list[Annotation]:
+    found = []
+    for claim, stated in _claims_of(g, "hasSymptom", rows, min_status):
+        values = [v for v in map(frequency, stated) if v is not None]
+        found.append(Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, stated))
+    return sorted(found, key=lambda a: (a.claim.rank, a.claim.object.label.casefold(), a.claim.subject.id))
 
 
 class _Hierarchy:
@@ -199,114 +364,260 @@ class _Hierarchy:
         return self._cache[symptom]
 
 
-def _symptom_iris(g) -> set[str]:
-    return {str(row.symptom) for row in g.select("symptom_entities")}
-
-
-def _resolve_symptoms(g, names, is_symptom) -> tuple[Entity, ...]:
+def _resolve_symptoms(g, names) -> tuple[Entity, ...]:
     given: dict[str, Entity] = {}
     for name in names:
         entity = g.resolve(name)
-        if not is_symptom(entity):
+        if not list(g.select("symptom_check", entity=entity.ref)):
             raise NotASymptom(
                 f"{entity.label} ({entity.id}) is a {entity.kind or 'resource'}, not a symptom "
                 "(give symptoms; `kg search TEXT` finds their names)"
             )
         given.setdefault(entity.id, entity)
-    if not given:
-        raise EmptyResult("give at least one symptom")
     return tuple(given.values())
 
 
-class _Everything:
-    """Every symptom claim and is-a step at least ``min_status``: what the score is defined over."""
+class _Reading:
+    """What the differential reads, only around the given findings, from the symptom table.
 
-    def __init__(self, g, names, min_status: str):
-        symptom_iris = _symptom_iris(g)
-        self.given = _resolve_symptoms(g, names, lambda entity: entity.iri in symptom_iris)
-        self.hierarchy = _Hierarchy([
-            c for c in g.claims(predicate="fb:isA", min_status=min_status)
-            if c.subject.iri in symptom_iris and c.object.iri in symptom_iris
-        ])
-        self.by_condition: dict[str, list[Claim]] = {}
-        self.conditions: dict[str, Entity] = {}
-        for claim in g.claims(predicate="fb:hasSymptom", min_status=min_status):
-            self.by_condition.setdefault(claim.subject.id, []).append(claim)
-            self.conditions[claim.subject.id] = claim.subject
-        self.total = len(self.conditions)
-        self._carriers: dict[str, int] = {}
-        for claims in self.by_condition.values():
-            for above in {s for claim in claims for s in self.hierarchy.up(claim.object.id)}:
-                self._carriers[above] = self._carriers.get(above, 0) + 1
-
-    def carriers(self, symptom_ids) -> dict[str, int]:
-        return self._carriers
-
-    def symptoms_of(self, condition_id: str) -> list[Claim]:
-        return self.by_condition[condition_id]
-
-    def narrower_than_given(self, symptom_id: str) -> bool:
-        return any(q.id in self.hierarchy.up(symptom_id) for q in self.given)
-
-
-class _Near:
-    """The same answers as :class:`_Everything` with every claim counted (``min_status`` any),
-    read only around the given symptoms: the is-a steps above them and among their narrower
-    kinds, the symptom claims naming any of those, and the carrier counts of the symptoms
-    scored. On the full HPO this reads thousands of claims rather than 275,000.
-
-    Counting carriers follows ``fb:isA`` in SPARQL, so it relies on a symptom's is-a parents
-    being symptoms themselves (true of the HPO and the curated graph).
+    The is-a steps above the findings and below them (their more specific kinds), at least
+    ``min_status``; the symptom claims naming any of those terms, with their frequencies;
+    the stated prevalences. ``annotations`` maps each condition met to its claims among
+    them; ``narrower`` holds the findings and every more specific kind of them. The tests
+    check it against a reading of every claim through :meth:`KnowledgeGraph.claims`.
     """
 
-    def __init__(self, g, names):
-        self.g = g
-        self.given = _resolve_symptoms(g, names, lambda entity: bool(g.select("symptom_check", entity=entity.ref)))
-        relatives = {str(row.relative) for row in g.select("symptom_relatives", symptom=[q.ref for q in self.given])}
-        relatives = {str(row.entity) for row in g.select("symptom_check", entity=[URIRef(r) for r in sorted(relatives)])}
-        # One query per term: Oxigraph finds the provenance of one bound term through its
-        # indexes, but joins every axiom in the store when the terms come as a list.
-        steps = [step for term in sorted(relatives)
-                 for step in g._claims(g.select("broader_symptoms", symptom=URIRef(term))) if step.object.iri in relatives]
-        self.hierarchy = _Hierarchy(_by_strength(steps))
-        below: dict[str, set[str]] = {}
-        for step in steps:
-            below.setdefault(step.object.id, set()).add(step.subject.id)
-        self._narrower: set[str] = set()  # the given symptoms and every narrower kind of them
-        queue = deque(q.id for q in self.given)
-        while queue:
-            here = queue.popleft()
-            if here not in self._narrower:
-                self._narrower.add(here)
-                queue.extend(below.get(here, ()))
-        near = self._narrower | {s for q in self.given for s in self.hierarchy.up(q.id)}
-        terms = {step.subject.id: step.subject for step in steps} | {step.object.id: step.object for step in steps}
-        terms |= {q.id: q for q in self.given}
-        claims = [claim for s in sorted(near) for claim in g._claims(g.select("conditions_with_symptom", symptom=terms[s].ref))]
-        self.by_condition = {}
-        self.conditions = {}
-        for claim in _by_strength(claims):
-            self.by_condition.setdefault(claim.subject.id, []).append(claim)
-            self.conditions[claim.subject.id] = claim.subject
-        self.total = int(next(iter(g.select("condition_count"))).conditions)
-        self._carriers: dict[str, int] = {}
-        self._symptoms: dict[str, list[Claim]] = {}
+    def __init__(self, g, present, absent, min_status: str):
+        self.given = _resolve_symptoms(g, present)
+        self.absent = _resolve_symptoms(g, absent)
+        if not self.given:
+            raise EmptyResult("give at least one symptom that is present")
+        if both := [e.label for e in self.given if e in self.absent]:
+            raise BadQuery(f"{', '.join(both)}: given both as present and as absent; give each finding once")
+        self._g, self._min_status, self._table = g, min_status, _table(g)
+        findings = self.given + self.absent
+        steps: dict[tuple[str, str], Claim] = {}
 
-    def carriers(self, symptoms) -> dict[str, int]:
-        """The carrier counts, read for those of ``symptoms`` (entities) not counted yet."""
-        missing = {s.id: s.ref for s in symptoms if s.id not in self._carriers}
-        if missing:
-            for row in self.g.select("symptom_carriers", symptom=[missing[s] for s in sorted(missing)]):
-                self._carriers[curie(str(row.symptom))] = int(row.conditions)
-        return self._carriers
+        def walk(start: list[str], column: str, other: int) -> set[str]:
+            seen, frontier = set(start), list(start)
+            while frontier:
+                rows = self._table.rows("isA", column, frontier)
+                frontier = []
+                for claim, _ in _claims_of(g, "isA", rows, min_status):
+                    steps[claim.subject.iri, claim.object.iri] = claim
+                    reached = (claim.subject, claim.object)[other].iri
+                    if reached not in seen:
+                        seen.add(reached)
+                        frontier.append(reached)
+            return seen
 
-    def symptoms_of(self, condition_id: str) -> list[Claim]:
-        if condition_id not in self._symptoms:
-            self._symptoms[condition_id] = self.g.symptoms(self.conditions[condition_id])
-        return self._symptoms[condition_id]
+        iris = [q.iri for q in findings]
+        above = walk(iris, "subject", 1)
+        below = walk(iris, "object", 0)
+        self.hierarchy = _Hierarchy(_by_strength(list(steps.values())))
+        self.narrower = {g.entity(URIRef(iri)).id for iri in below}
+        self.annotations: dict[str, list[Annotation]] = defaultdict(list)
+        self.conditions: dict[str, Entity] = {}
+        for annotation in _annotations(g, self._table.rows("hasSymptom", "object", above | below), min_status):
+            self.annotations[annotation.claim.subject.id].append(annotation)
+            self.conditions[annotation.claim.subject.id] = annotation.claim.subject
+        self.prevalences = {claim.subject.id: (value, claim) for value, claim in _prevalences(g, min_status)}
 
-    def narrower_than_given(self, symptom_id: str) -> bool:
-        return symptom_id in self._narrower
+    def symptoms_of(self, condition: Entity) -> list[Annotation]:
+        """Every symptom claim of ``condition`` (for what to ask next)."""
+        return _annotations(self._g, self._table.rows("hasSymptom", "subject", [condition.iri]), self._min_status)
+
+
+def _prevalences(g, min_status: str) -> list[tuple[float, Claim]]:
+    """Each stated prevalence (a proportion in (0, 1]) as a claim, at least ``min_status``."""
+    grouped: dict[tuple[str, str], dict] = {}
+    for row in g.select("prevalences"):
+        found = grouped.setdefault((str(row.subject), str(row.object)), {"status": set(), "source": set(), "note": set()})
+        for key in ("status", "source", "note"):
+            if row[key] is not None:
+                found[key].add(str(row[key]))
+    found = []
+    relation = g.entity(FB.prevalence)
+    for (subject, value), parts in sorted(grouped.items()):
+        try:
+            proportion = float(value)
+        except ValueError:
+            continue  # not a number: the validator reports it; the prior falls back to the default
+        if not 0 < proportion <= 1:
+            continue
+        claim = Claim(
+            subject=g.entity(URIRef(subject)), predicate=relation, object=Entity(value, value, "literal", value),
+            status=max((s.rsplit("#", 1)[-1] for s in parts["status"]), key=status_rank, default="unknown"),
+            sources=tuple(sorted((g.entity(URIRef(s)) for s in parts["source"]), key=lambda e: e.id)),
+            note=" ".join(sorted(parts["note"])) or None,
+        )
+        found.append((proportion, claim))
+    kept = {id(claim) for claim in at_least([c for _, c in found], min_status)}
+    return [(value, claim) for value, claim in found if id(claim) in kept]
+
+
+# ---------------------------------------------------------------------- the answer
+@dataclass(frozen=True)
+class SymptomMatch:
+    """How one given finding bears on a candidate, and the likelihood ratio it contributes.
+
+    ``how`` is ``same``, ``ancestor`` (the finding is an ancestor of the condition's
+    ``symptom``: the condition has a more specific kind of it), ``descendant`` (the finding
+    is a more specific kind of the condition's ``symptom``) or ``none`` (then ``symptom``
+    and ``claim`` are ``None``); ``via`` holds the ``fb:isA`` claims linking the two.
+    ``present`` is false for a finding given as absent. ``probability`` is ``P(finding |
+    condition)``, ``background`` is ``P(finding | not condition)``.
+    """
+
+    given: Entity
+    present: bool
+    how: str
+    probability: float
+    background: float
+    annotation: Annotation | None = None
+    via: tuple[Claim, ...] = ()
+
+    @property
+    def symptom(self) -> Entity | None:
+        return self.annotation.claim.object if self.annotation else None
+
+    @property
+    def claim(self) -> Claim | None:
+        return self.annotation.claim if self.annotation else None
+
+    @property
+    def likelihood_ratio(self) -> float:
+        if self.present:
+            return self.probability / self.background
+        return (1 - self.probability) / (1 - self.background)
+
+    @property
+    def weakest(self) -> str | None:
+        """The weakest evidence status of the symptom claim and the hierarchy steps used."""
+        return _weakest((self.claim, *self.via)) if self.claim else None
+
+    def to_dict(self) -> dict:
+        return {
+            "given": self.given.to_dict(),
+            "present": self.present,
+            "how": self.how,
+            "symptom": self.symptom.to_dict() if self.symptom else None,
+            "frequency": round(self.annotation.frequency, 4) if self.annotation else None,
+            "stated_frequency": list(self.annotation.stated) if self.annotation else [],
+            "probability": round(self.probability, 6),
+            "background": round(self.background, 6),
+            "likelihood_ratio": round(self.likelihood_ratio, 4),
+            "status": self.weakest,
+            "claim": self.claim.to_dict() if self.claim else None,
+            "via": [step.to_dict() for step in self.via],
+        }
+
+
+@dataclass(frozen=True)
+class FollowUp:
+    """A symptom of a candidate that was not given: worth asking about next.
+
+    ``likelihood_ratio`` is what it would weigh for the candidate if present.
+    """
+
+    symptom: Entity
+    likelihood_ratio: float
+    annotation: Annotation
+
+    @property
+    def claim(self) -> Claim:
+        return self.annotation.claim
+
+    def to_dict(self) -> dict:
+        return {**self.symptom.to_dict(), "likelihood_ratio": round(self.likelihood_ratio, 4),
+                "frequency": round(self.annotation.frequency, 4), "status": self.claim.status,
+                "sources": [s.id for s in self.claim.sources]}
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A condition that meets some of the given findings, with its post-test probability.
+
+    ``probability`` is normalised over all candidates; ``prior`` is its prevalence (from
+    ``prevalence``, the claim, or :data:`DEFAULT_PREVALENCE` when that is ``None``);
+    ``likelihood_ratio`` is the product of its matches' ratios. ``rank`` is shared by ties
+    (``tied``).
+    """
+
+    condition: Entity
+    rank: int
+    tied: bool
+    probability: float
+    prior: float
+    prevalence: Claim | None
+    likelihood_ratio: float
+    matches: tuple[SymptomMatch, ...]
+    ask_next: tuple[FollowUp, ...]
+    separating_tests: tuple[Claim, ...]
+
+    @property
+    def met(self) -> tuple[SymptomMatch, ...]:
+        """The matches of present findings that the condition has, or has a relative of."""
+        return tuple(m for m in self.matches if m.present and m.how != "none")
+
+    @property
+    def unexplained(self) -> tuple[Entity, ...]:
+        """The present findings it neither has nor has a relative of."""
+        return tuple(m.given for m in self.matches if m.present and m.how == "none")
+
+    @property
+    def weakest(self) -> str:
+        """The weakest evidence status among the claims its matches rest on."""
+        return _weakest(claim for m in self.matches if m.claim for claim in (m.claim, *m.via))
+
+    def to_dict(self) -> dict:
+        return {
+            **self.condition.to_dict(),
+            "rank": self.rank,
+            "tied": self.tied,
+            "probability": round(self.probability, 6),
+            "likelihood_ratio": float(f"{self.likelihood_ratio:.6g}"),
+            "prior": self.prior,
+            "prevalence": self.prevalence.to_dict() if self.prevalence else None,
+            "status": self.weakest,
+            "matches": [m.to_dict() for m in self.matches],
+            "unexplained": [e.to_dict() for e in self.unexplained],
+            "ask_next": [f.to_dict() for f in self.ask_next],
+            "separating_tests": [_claim_brief(c) for c in self.separating_tests],
+        }
+
+
+@dataclass(frozen=True)
+class Differential:
+    """Conditions ranked by post-test probability given the findings (see the module docs).
+
+    ``given`` are the findings present, ``absent`` those explicitly absent; ``backgrounds``
+    maps each finding's id to its background frequency; ``unexplained`` are the present
+    findings no condition meets; ``conditions`` is ``N``; ``considered`` how many candidates
+    there were before the list was cut to the top ones.
+    """
+
+    given: tuple[Entity, ...]
+    absent: tuple[Entity, ...]
+    backgrounds: dict[str, float]
+    unexplained: tuple[Entity, ...]
+    conditions: int
+    considered: int
+    min_status: str
+    candidates: tuple[Candidate, ...]
+
+    def to_dict(self) -> dict:
+        return {
+            "symptoms": [{**e.to_dict(), "background": round(self.backgrounds[e.id], 6)} for e in self.given],
+            "absent": [{**e.to_dict(), "background": round(self.backgrounds[e.id], 6)} for e in self.absent],
+            "unexplained": [e.to_dict() for e in self.unexplained],
+            "conditions_with_symptoms": self.conditions,
+            "considered": self.considered,
+            "min_status": self.min_status,
+            "model": {"default_frequency": DEFAULT_FREQUENCY, "no_match_ratio": NO_MATCH_RATIO,
+                      "max_probability": MAX_PROBABILITY, "default_prevalence": DEFAULT_PREVALENCE},
+            "candidates": [c.to_dict() for c in self.candidates],
+        }
 
 
 def _diagnostics(g, condition: Entity, min_status: str) -> list[Claim]:
@@ -324,101 +635,119 @@ def _separating(g, conditions: list[Entity], min_status: str) -> dict[str, tuple
     return separating
 
 
-def differential(g, symptoms, *, top: int | None = 5, min_status: str = "any") -> Differential:
-    """Rank the conditions by how well they explain ``symptoms`` (names or entities).
+def differential(g, symptoms=(), *, absent=(), top: int | None = 5, min_status: str = "any",
+                 explain: bool = True) -> Differential:
+    """Rank the conditions by post-test probability given ``symptoms`` (names or entities).
 
-    The score is the share of the given symptoms' information content that a condition
-    explains; the module documentation defines it. ``top`` keeps the best candidates
-    (``None`` keeps all); their ``separating_tests`` are the tests and diagnostic criteria
-    no other kept candidate has. ``min_status`` leaves weaker claims out of everything.
+    ``absent`` are findings explicitly not present. The model (likelihood ratios from
+    annotation frequencies and background frequencies, times a prior from prevalence) is
+    defined in the module documentation. ``top`` keeps the best candidates (``None`` keeps
+    all); their ``separating_tests`` are the tests and diagnostic criteria no other kept
+    candidate has. ``min_status`` leaves weaker claims out of everything. ``explain=False``
+    leaves ``ask_next`` and ``separating_tests`` empty, which reads less when ranking many.
 
     Raises :class:`~kg.errors.NotASymptom` for a name that is not a symptom; when no
-    condition explains any of them, ``candidates`` is empty.
+    condition meets any of them, ``candidates`` is empty.
 
     Examples
     --------
     >>> from kg import KnowledgeGraph
     >>> g = KnowledgeGraph.load()
     >>> answer = differential(g, ["tingling", "gait problems", "memory loss", "brain fog"])
-    >>> [(c.condition.label, round(c.score, 2)) for c in answer.candidates]
-    [('vitamin B12 deficiency', 1.0), ('fibromyalgia', 0.11)]
-    >>> [m.symptom.label for m in answer.candidates[1].matches]
-    ['brain fog']
+    >>> [c.condition.label for c in answer.candidates][:2]
+    ['vitamin B12 deficiency', 'fibromyalgia']
+    >>> [(m.given.label, m.how) for m in answer.candidates[1].matches]  # doctest: +NORMALIZE_WHITESPACE
+    [('paresthesia', 'none'), ('gait disturbance', 'none'), ('memory impairment', 'none'), ('brain fog', 'same')]
+    >>> answer.candidates[0].probability > 0.99
+    True
     >>> [t.object.label for t in answer.candidates[0].separating_tests][:2]
     ['holotranscobalamin test', 'methylmalonic acid test']
     """
-    found = _Near(g, symptoms) if min_status == "any" else _Everything(g, symptoms, min_status)
-    return _rank(g, found, top, min_status)
+    reading = _Reading(g, list(symptoms), list(absent), min_status)
+    return _rank(g, reading, background(g), top, min_status, explain)
 
 
-def _rank(g, found_data, top: int | None, min_status: str) -> Differential:
-    """The differential over what ``found_data`` (:class:`_Near` or :class:`_Everything`) read."""
-    given, hierarchy, by_condition, conditions, total = (found_data.given, found_data.hierarchy, found_data.by_condition,
-                                                         found_data.conditions, found_data.total)
-    carriers = found_data.carriers(
-        [q for q in given] + [claim.object for claims in by_condition.values() for claim in claims
-                              if any(claim.object.id in hierarchy.up(q.id) for q in given)]
-    )
-
-    def information(symptom_id: str) -> float:
-        return -math.log2(carriers[symptom_id] / total) + 0.0  # + 0.0 turns -0.0 into 0.0
-
-    def best_match(condition_id: str, q: Entity) -> SymptomMatch | None:
-        best = None
-        up_q = hierarchy.up(q.id)
-        for claim in by_condition[condition_id]:
-            t = claim.object
-            up_t = hierarchy.up(t.id)
-            if q.id in up_t:
-                match = SymptomMatch(q, t, "same" if t.id == q.id else "narrower", information(q.id), claim, up_t[q.id])
-            elif t.id in up_q:
-                match = SymptomMatch(q, t, "broader", information(t.id), claim, up_q[t.id])
-            else:
-                continue
-            order = (-match.information, len(match.via), status_rank(match.weakest), t.label.casefold(), t.id)
-            if best is None or order < best[0]:
-                best = (order, match)
-        return best[1] if best else None
-
-    ordered = sorted(given, key=lambda e: e.id)  # a fixed order, so sums do not depend on the input's
-    matches = {c: {q.id: m for q in ordered if (m := best_match(c, q)) is not None} for c in by_condition}
-    weights = {q.id: max((found[q.id].information for found in matches.values() if q.id in found), default=0.0)
-               for q in ordered}
-    denominator = math.fsum(weights[q.id] for q in ordered)
-    ranked = []
-    for condition_id, found in matches.items():
-        if not found:
+def _best_match(reading, bg: Background, condition_id: str, q: Entity, present: bool) -> SymptomMatch:
+    """The route by which ``q`` meets the condition that gives it the highest ``P(q | D)``."""
+    hierarchy = reading.hierarchy
+    b_q = bg.frequency(q.iri)
+    up_q = hierarchy.up(q.id)
+    best = None
+    for annotation in reading.annotations.get(condition_id, ()):
+        t = annotation.claim.object
+        up_t = hierarchy.up(t.id)
+        if q.id in up_t:
+            how, via, p = ("same" if t.id == q.id else "ancestor"), up_t[q.id], annotation.frequency
+        elif t.id in up_q:
+            how, via = "descendant", up_q[t.id]
+            p = annotation.frequency * b_q / bg.frequency(t.iri)
+        else:
             continue
-        explained = math.fsum(found[q.id].information for q in ordered if q.id in found)
-        score = explained / denominator if denominator > 0 else 0.0
-        ranked.append((condition_id, score, explained, found))
-    ranked.sort(key=lambda r: (-r[1], -len(r[3]), status_rank(_weakest(c for m in r[3].values() for c in (m.claim, *m.via))),
-                               conditions[r[0]].label.casefold(), r[0]))
-    kept = ranked if top is None else ranked[:top]
-    tests = _separating(g, [conditions[r[0]] for r in kept], min_status)
-    above_given = {s for q in given for s in hierarchy.up(q.id)}
+        p = min(max(p, NO_MATCH_RATIO * b_q), MAX_PROBABILITY)  # a stated 0/n is still not "never"
+        order = (-p, ("same", "ancestor", "descendant").index(how), len(via), status_rank(_weakest((annotation.claim, *via))),
+                 t.label.casefold(), t.id)
+        if best is None or order < best[0]:
+            best = (order, SymptomMatch(q, present, how, p, b_q, annotation, via))
+    if best is None:
+        return SymptomMatch(q, present, "none", NO_MATCH_RATIO * b_q, b_q)
+    return best[1]
+
+
+def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain: bool = True) -> Differential:
+    """The differential over what ``reading`` read (a :class:`_Reading`, or the tests' reference reading)."""
+    given, absent = reading.given, reading.absent
+    ordered = sorted(given, key=lambda e: e.id) + sorted(absent, key=lambda e: e.id)  # sums independent of input order
+    scored = []
+    for condition_id in reading.annotations:
+        matches = {q.id: _best_match(reading, bg, condition_id, q, q in given) for q in ordered}
+        met = [m for m in matches.values() if m.present and m.how != "none"]
+        if not met:
+            continue
+        value, claim = reading.prevalences.get(condition_id, (DEFAULT_PREVALENCE, None))
+        log_lr = math.fsum(math.log(matches[q.id].likelihood_ratio) for q in ordered)
+        weakest = _weakest(c for m in matches.values() if m.claim for c in (m.claim, *m.via))
+        condition = reading.conditions[condition_id]
+        score = math.log(value) + log_lr
+        key = (-float(f"{score:.9g}"), -len(met), status_rank(weakest), condition.label.casefold(), condition_id)
+        scored.append((key, condition, score, log_lr, value, claim, matches))
+    scored.sort(key=lambda item: item[0])
+    top_score = max((s[2] for s in scored), default=0.0)
+    total = math.fsum(math.exp(s[2] - top_score) for s in scored)
+    kept = scored if top is None else scored[:top]
+    tests = _separating(g, [s[1] for s in kept], min_status) if explain else {}
+    above_findings = {s for q in given + absent for s in reading.hierarchy.up(q.id)}
+    first: dict[float, int] = {}  # each score's first position: ties share it
+    sharing: dict[float, int] = defaultdict(int)
+    for position, item in enumerate(scored):
+        first.setdefault(item[0][0], position + 1)
+        sharing[item[0][0]] += 1
     candidates = []
-    for condition_id, score, explained, found in kept:
-        asked = [claim for claim in found_data.symptoms_of(condition_id)
-                 if claim.object.id not in above_given and not found_data.narrower_than_given(claim.object.id)]
-        found_data.carriers(claim.object for claim in asked)
-        follow_ups = [FollowUp(claim.object, information(claim.object.id), claim) for claim in asked]
-        follow_ups.sort(key=lambda f: (-f.information, f.claim.rank, f.symptom.label.casefold()))
+    for key, condition, score, log_lr, value, claim, matches in kept:
+        asked = [a for a in (reading.symptoms_of(condition) if explain else ())
+                 if a.claim.object.id not in above_findings and a.claim.object.id not in reading.narrower]
+        follow_ups = [FollowUp(a.claim.object, min(a.frequency, MAX_PROBABILITY) / bg.frequency(a.claim.object.iri), a)
+                      for a in asked]
+        follow_ups.sort(key=lambda f: (-f.likelihood_ratio, f.claim.rank, f.symptom.label.casefold(), f.symptom.id))
         candidates.append(Candidate(
-            condition=conditions[condition_id],
-            score=score,
-            information=explained,
-            matches=tuple(found[q.id] for q in given if q.id in found),
-            unexplained=tuple(q for q in given if q.id not in found),
+            condition=condition,
+            rank=first[key[0]],
+            tied=sharing[key[0]] > 1,
+            probability=math.exp(score - top_score) / total,
+            prior=value,
+            prevalence=claim,
+            likelihood_ratio=math.exp(log_lr),
+            matches=tuple(matches[q.id] for q in given + absent),
             ask_next=tuple(follow_ups),
-            separating_tests=tests[condition_id],
+            separating_tests=tests.get(condition.id, ()),
         ))
+    met_anywhere = {m.given.id for s in scored for m in s[6].values() if m.present and m.how != "none"}
     return Differential(
         given=given,
-        weights={q.id: weights[q.id] for q in given},
-        unexplained=tuple(q for q in given if not any(q.id in found for found in matches.values())),
-        conditions=total,
-        considered=len(ranked),
+        absent=absent,
+        backgrounds={q.id: bg.frequency(q.iri) for q in given + absent},
+        unexplained=tuple(q for q in given if q.id not in met_anywhere),
+        conditions=bg.conditions,
+        considered=len(scored),
         min_status=min_status,
         candidates=tuple(candidates),
     )
@@ -507,9 +836,9 @@ def compare(g, first, second, *, max_length: int = 5, min_status: str = "any") -
     >>> [(l.subject.label, l.object.label, l.status) for l in c.misdiagnosis]
     [('vitamin B12 deficiency', 'fibromyalgia', 'unsupported')]
     >>> [m.mechanism.label for m in c.mechanisms if m.how == "on a chain"][:2]
-    ['autoimmunity', 'gastrointestinal damage']
-    >>> {chain.weakest for chain in c.backward}
-    {'unsupported'}
+    ['autoimmunity', 'intrinsic factor deficiency']
+    >>> sorted({chain.weakest for chain in c.backward})
+    ['contested', 'unsupported']
     >>> compare(g, "pernicious anaemia", "fibromyalgia", min_status="supported").mechanisms
     ()
     """

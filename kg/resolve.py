@@ -96,6 +96,12 @@ class NameIndex:
             near += sorted((k for k in shown if key in k and k not in near), key=len)[: n - len(near)]
         return tuple(shown[k] for k in near)
 
+    def names(self):
+        """Every ``(entity, name, kind)``: each label, synonym and identifier as written."""
+        kinds = {rank: kind for kind, rank in _PRECEDENCE.items() if kind != "curie"}
+        for (iri, key), display in self._display.items():
+            yield self._entities[iri], display, kinds[self._kind[iri, key]]
+
     def search(self, text: str) -> list[SearchHit]:
         """Entities with a label, synonym or identifier containing ``text``; exact matches first."""
         key = normalise(text)

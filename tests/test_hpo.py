@@ -236,11 +236,47 @@ def test_the_hpo_extra_ships_the_default_files():
 @pytest.mark.parametrize("symptoms", [[FATIGUE], ["HP:0001889", FATIGUE], ["HP:0001903", "HP:0002315", "HP:0003401"]])
 def test_differential_reads_around_the_symptoms_as_from_every_claim(home, monkeypatch, symptoms):
     from kg import KnowledgeGraph
-    from kg.reasoning import _Everything, _rank, differential
+    from reference_reading import reference_differential
 
     env, _ = home
     monkeypatch.setenv("KG_HOME", env["KG_HOME"])
     g = KnowledgeGraph.load()
-    near = differential(g, symptoms, top=None).to_dict()
-    assert near["candidates"]
-    assert near == _rank(g, _Everything(g, symptoms, "any"), None, "any").to_dict()
+    answer = g.differential(symptoms, top=None).to_dict()
+    assert answer["candidates"]
+    assert answer == reference_differential(g, symptoms).to_dict()
+
+
+def test_differential_uses_the_imported_frequencies(home, monkeypatch):
+    """An HPO frequency class on an imported annotation becomes P(finding | disease)."""
+    from kg import KnowledgeGraph
+    from kg.reasoning import frequency
+
+    env, _ = home
+    monkeypatch.setenv("KG_HOME", env["KG_HOME"])
+    g = KnowledgeGraph.load()
+    stated = {(row["database_id"], row["hpo_id"]): row["frequency"] for row in annotation_lines_all()
+              if row["frequency"].startswith("HP:") and row["aspect"] == "P"}
+    (disease, term), code = sorted(stated.items())[0]
+    _, terms = __import__("kg.hpo", fromlist=["read_obo"]).read_obo(OBO)
+    match = next(m for c in g.differential([term], top=None).candidates if c.condition.id == disease
+                 for m in c.matches)
+    assert match.how == "same" and match.annotation.stated == (terms[code].name,)
+    assert match.annotation.frequency == pytest.approx(frequency(terms[code].name))
+
+
+def test_phrases_resolve_to_imported_terms(home):
+    env, _ = home
+    for phrase in ("anemia", "ANAEMIAS"):  # the excerpt's HP:0001903 is labelled "Anemia"
+        assert kg_json("show", phrase, env=env)["id"] == "HP:0001903"
+
+
+@pytest.mark.parametrize("words, expected", [
+    (["tingling", "gait problems", "memory loss"], "fb:vitamin-b12-deficiency"),
+    (["widespread pain", "fatigue", "poor sleep", "brain fog"], "fb:fibromyalgia"),
+])
+def test_the_pinned_pictures_hold_with_imported_diseases(home, words, expected):
+    """With HPO diseases among the candidates, the common condition still ranks in the top 3."""
+    env, _ = home
+    answer = kg_json("differential", *words, env=env)
+    assert expected in [c["id"] for c in answer["candidates"][:3]]
+    assert any(c["id"].startswith(("OMIM:", "ORPHA:")) for c in kg_json("differential", *words, "--top", "50", env=env)["candidates"])

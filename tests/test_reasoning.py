@@ -27,7 +27,7 @@ EXTRA = """
 @prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
 
 fb:test-orphan-symptom a owl:NamedIndividual, fb:Symptom ; rdfs:label "test orphan symptom" .
-fb:test-tingling-hands a owl:NamedIndividual, fb:Symptom ; rdfs:label "tingling in the hands" .
+fb:test-tingling-hands a owl:NamedIndividual, fb:Symptom ; rdfs:label "test tingling hands" .
 fb:test-nerve-symptom a owl:NamedIndividual, fb:Symptom ; rdfs:label "test nerve symptom" .
 fb:test-broad-symptom a owl:NamedIndividual, fb:Symptom ; rdfs:label "test broad symptom" .
 
@@ -80,65 +80,183 @@ def test_fibromyalgia_picture_puts_fibromyalgia_first_cli():
     assert B12_DEFICIENCY not in ids[:1]
 
 
-def test_the_two_examples_through_the_api(g):
-    nerve = g.differential(NERVE_SIGNS)
-    assert ranking(nerve)[0] == B12_DEFICIENCY and nerve.candidates[0].score == 1.0
-    fibro = g.differential(FIBRO_PICTURE)
-    assert ranking(fibro)[0] == FIBROMYALGIA and fibro.candidates[0].score == 1.0
-
-
-def test_a_shared_symptom_lists_both_with_b12_deficiency_first(g):
+def test_a_shared_symptom_keeps_b12_deficiency_first(g):
     answer = g.differential([*NERVE_SIGNS, "brain fog"])
     ids = ranking(answer)
     assert ids.index(B12_DEFICIENCY) < ids.index(FIBROMYALGIA)
     fibro = answer.candidates[ids.index(FIBROMYALGIA)]
-    assert 0 < fibro.score < 1
-    assert [m.symptom.label for m in fibro.matches] == ["brain fog"]
+    assert 0 < fibro.probability < answer.candidates[0].probability
+    assert [m.symptom.label for m in fibro.met] == ["brain fog"]
     assert {e.id for e in fibro.unexplained} == {PARESTHESIA, "fb:gait-disturbance", "fb:memory-impairment"}
+    assert math.fsum(c.probability for c in answer.candidates) == pytest.approx(1.0)
 
 
-def test_the_table_shows_the_ranking_and_the_bits(g):
+def test_the_table_shows_probabilities_and_each_findings_ratio(g):
     result = run_kg("differential", *NERVE_SIGNS, "brain fog")
     assert result.returncode == 0, result.stderr
     out = result.stdout
     assert out.index("vitamin B12") < out.index("fibromyalgia")
-    assert "Bits per symptom" in out and "holotranscobalamin" in out
+    assert "probability" in out and "Background" in out and "holotranscobalamin" in out
+    assert "brain fog: same ×" in out and "paresthesia: none ×0.05" in out
 
 
-# ---------------------------------------------------------------------- the score as documented
-def test_scores_follow_the_documented_information_content(g):
-    """Recompute IC(s) = -log2(conditions with s / conditions with any symptom) from the claims."""
-    symptoms = ["brain fog", "tingling", "fatigue", "itchiness"]
-    answer = g.differential(symptoms, top=None)
+# ---------------------------------------------------------------------- the model as documented
+def test_likelihood_ratios_follow_the_documented_model(g):
+    """Recompute every LR from the claims: frequency over background, the constant for no match."""
+    from kg.reasoning import DEFAULT_FREQUENCY, NO_MATCH_RATIO
+
+    answer = g.differential(["brain fog", "tingling", "fatigue", "itchiness"], top=None)
     carriers: dict[str, set[str]] = {}
     for claim in g.claims(predicate="fb:hasSymptom"):
         carriers.setdefault(claim.object.id, set()).add(claim.subject.id)
     total = len(set().union(*carriers.values()))
-    ic = {s.id: -math.log2(len(carriers[s.id]) / total) for s in answer.given}
     assert answer.conditions == total
-    for s in answer.given:
-        assert answer.weights[s.id] == pytest.approx(ic[s.id])
+    bg = {s.id: (len(carriers[s.id]) + 1) / (total + 2) for s in answer.given}
+    assert answer.backgrounds == pytest.approx(bg)
     for candidate in answer.candidates:
-        explained = sum(ic[m.given.id] for m in candidate.matches)
-        assert candidate.information == pytest.approx(explained)
-        assert candidate.score == pytest.approx(explained / sum(ic.values()))
-        assert {m.given.id for m in candidate.matches} == {q for q in ic if candidate.condition.id in carriers[q]}
-    scores = [c.score for c in answer.candidates]
+        product = 1.0
+        for m in candidate.matches:
+            has = candidate.condition.id in carriers[m.given.id]
+            assert m.how == ("same" if has else "none")
+            expected = DEFAULT_FREQUENCY / bg[m.given.id] if has else NO_MATCH_RATIO  # the curated claims state no frequency
+            assert m.likelihood_ratio == pytest.approx(expected)
+            product *= expected
+        assert candidate.likelihood_ratio == pytest.approx(product)
+    scores = [c.probability for c in answer.candidates]
     assert scores == sorted(scores, reverse=True)
 
 
-def test_rare_symptoms_weigh_more_than_common_ones(g):
-    answer = g.differential(["fatigue", "brain fog", "tingling"])
-    assert answer.weights["fb:fatigue"] < answer.weights["fb:brain-fog"] < answer.weights[PARESTHESIA]
+def test_stated_frequencies_are_read_as_probabilities():
+    from kg.reasoning import frequency
+
+    assert frequency("Obligate") == 1.0 and frequency("Very rare") == pytest.approx(0.025)
+    assert frequency("Occasional (29-5%)") == pytest.approx(0.17)
+    assert frequency("2/8") == 0.25 and frequency("75%") == 0.75
+    assert frequency("9/8") is None and frequency("sometimes") is None and frequency("140%") is None
 
 
-def test_ask_next_lists_the_candidates_other_symptoms_most_informative_first(g):
+def test_a_frequent_finding_weighs_more_than_a_rare_one(g, tmp_path):
+    data = tmp_path / "frequencies.ttl"
+    data.write_text(PREFIXES + """
+    [] a owl:Axiom ; owl:annotatedSource fb:vitamin-b12-deficiency ; owl:annotatedProperty fb:hasSymptom ;
+       owl:annotatedTarget fb:paresthesia ; fb:frequency "Very frequent" ; fb:source src:Stabler2013 ;
+       fb:evidenceStatus fb:supported .
+    [] a owl:Axiom ; owl:annotatedSource fb:megaloblastic-anaemia ; owl:annotatedProperty fb:hasSymptom ;
+       owl:annotatedTarget fb:paresthesia ; fb:frequency "1/20" ; fb:source src:Stabler2013 ;
+       fb:evidenceStatus fb:supported .
+    fb:megaloblastic-anaemia fb:hasSymptom fb:paresthesia .
+    """, encoding="utf-8")
+    answer = KnowledgeGraph.load([data], env="").differential(["tingling"])
+    by_id = {c.condition.id: c for c in answer.candidates}
+    assert by_id[B12_DEFICIENCY].matches[0].annotation.stated == ("Very frequent",)
+    assert by_id[B12_DEFICIENCY].likelihood_ratio > 1 > by_id["fb:megaloblastic-anaemia"].likelihood_ratio
+    assert ranking(answer)[0] == B12_DEFICIENCY
+
+
+def test_an_absent_finding_counts_against_the_conditions_that_have_it(g):
+    def odds(answer):  # B12 deficiency against fibromyalgia
+        found = {c.condition.id: c.probability for c in answer.candidates}
+        return found[B12_DEFICIENCY] / found[FIBROMYALGIA]
+
+    answer = g.differential(["brain fog"], absent=["tingling"], top=None)
+    ids = ranking(answer)
+    assert odds(answer) < odds(g.differential(["brain fog"], top=None))
+    b12 = answer.candidates[ids.index(B12_DEFICIENCY)]
+    (absent,) = [m for m in b12.matches if not m.present]
+    assert absent.how == "same" and absent.likelihood_ratio < 1
+    assert absent.likelihood_ratio == pytest.approx((1 - absent.probability) / (1 - absent.background))
+    cli = kg_json("differential", "brain fog", "--absent", "tingling")
+    assert [c["id"] for c in cli["candidates"]] == ids and cli["absent"][0]["id"] == PARESTHESIA
+
+
+def test_a_finding_both_present_and_absent_is_refused():
+    result = run_kg("differential", "tingling", "--absent", "pins and needles")
+    assert result.returncode != 0 and result.stderr.startswith("kg: error:") and "both" in result.stderr
+
+
+# A test-only prevalence, weakly backed, for a condition the curated graph gives none.
+PREVALENCES = """
+fb:megaloblastic-anaemia fb:prevalence "0.01"^^xsd:decimal .
+[] a owl:Axiom ; owl:annotatedSource fb:megaloblastic-anaemia ; owl:annotatedProperty fb:prevalence ;
+   owl:annotatedTarget "0.01"^^xsd:decimal ; fb:source src:article ; fb:evidenceStatus fb:unsupported ;
+   rdfs:comment "test figure" .
+"""
+PREFIXES = """
+@prefix fb: <https://w3id.org/fibro-b12/kg#> .
+@prefix src: <https://w3id.org/fibro-b12/source/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix xsd: <http://www.w3.org/2001/XMLSchema#> .
+"""
+
+
+@pytest.fixture(scope="module")
+def prevalence_file(tmp_path_factory):
+    path = tmp_path_factory.mktemp("prevalence") / "prevalence.ttl"
+    path.write_text(PREFIXES + PREVALENCES, encoding="utf-8")
+    return path
+
+
+def test_prevalence_is_the_prior(g, prevalence_file):
+    from kg.reasoning import DEFAULT_PREVALENCE
+
+    stated = {str(row.c): float(row.p) for row in g.query("SELECT ?c ?p WHERE { ?c fb:prevalence ?p }")}
+    answer = g.differential(["fatigue"], top=None)
+    by_id = {c.condition.id: c for c in answer.candidates}
+    assert B12_DEFICIENCY in by_id and FIBROMYALGIA in by_id
+    for c in answer.candidates:
+        assert c.prior == pytest.approx(stated.get(c.condition.iri, DEFAULT_PREVALENCE))
+        assert (c.prevalence is None) == (c.condition.iri not in stated)
+    b12, fm = by_id[B12_DEFICIENCY], by_id[FIBROMYALGIA]
+    assert b12.probability / fm.probability == pytest.approx(
+        (b12.prior * b12.likelihood_ratio) / (fm.prior * fm.likelihood_ratio))
+    assert b12.prevalence.sources  # the prior names its source
+    # a weakly backed prevalence is the prior only while weak claims count
+    gp = KnowledgeGraph.load([prevalence_file], env="")
+    assert "https://w3id.org/fibro-b12/kg#megaloblastic-anaemia" not in stated
+    priors = {level: {c.condition.id: c.prior for c in gp.differential(["pallor"], top=None, min_status=level).candidates}
+              for level in ("any", "supported")}
+    assert priors["any"]["fb:megaloblastic-anaemia"] == 0.01
+    assert priors["supported"]["fb:megaloblastic-anaemia"] == pytest.approx(DEFAULT_PREVALENCE)
+
+
+TWINS = "".join(f"""
+fb:test-twin-{name} a owl:NamedIndividual, fb:Condition ; rdfs:label "test twin {name}" ; fb:hasSymptom fb:pallor .
+[] a owl:Axiom ; owl:annotatedSource fb:test-twin-{name} ; owl:annotatedProperty fb:hasSymptom ;
+   owl:annotatedTarget fb:pallor ; fb:source src:Stabler2013 ; fb:evidenceStatus fb:{status} .
+""" for name, status in (("b", "supported"), ("a", "unsupported"), ("c", "supported")))
+
+
+def test_ties_share_a_rank_and_are_listed_by_the_documented_rule(tmp_path):
+    from kg.model import status_rank
+
+    data = tmp_path / "twins.ttl"
+    data.write_text(PREFIXES + TWINS, encoding="utf-8")
+    answer = KnowledgeGraph.load([data], env="").differential(["pallor"], top=None)
+    twins = [c.condition.label for c in answer.candidates if c.condition.label.startswith("test twin")]
+    assert twins == ["test twin b", "test twin c", "test twin a"]  # stronger evidence first, then label
+    groups = {}
+    for position, c in enumerate(answer.candidates, 1):
+        groups.setdefault(c.rank, []).append((position, c))
+    assert any(len(members) > 1 for members in groups.values()), "the example must have a tie"
+    for rank, members in groups.items():
+        assert rank == members[0][0]  # a rank is the first position its ties share
+        tied = [c for _, c in members]
+        assert all(c.tied == (len(tied) > 1) for c in tied)
+        assert len({round(c.probability, 9) for c in tied}) == 1
+        keys = [(-len(c.met), status_rank(c.weakest), c.condition.label.casefold()) for c in tied]
+        assert keys == sorted(keys)
+    result = run_kg("differential", "pallor", "--top", "20", "--data", data)
+    assert "=" in result.stdout and "Ties (=) share a rank" in result.stdout
+
+
+def test_ask_next_lists_the_candidates_other_symptoms_weightiest_first(g):
     top = g.differential(NERVE_SIGNS).candidates[0]
     asked = [f.symptom.id for f in top.ask_next]
     own = {c.object.id for c in g.symptoms(B12_DEFICIENCY)}
-    assert set(asked) == own - {m.symptom.id for m in top.matches}
-    bits = [f.information for f in top.ask_next]
-    assert bits == sorted(bits, reverse=True)
+    assert set(asked) == own - {m.symptom.id for m in top.met}
+    ratios = [f.likelihood_ratio for f in top.ask_next]
+    assert ratios == sorted(ratios, reverse=True)
 
 
 def test_separating_tests_are_not_shared_between_the_listed_candidates(g):
@@ -158,45 +276,45 @@ def test_top_limits_the_list(g):
     assert first["considered"] == len(everything.candidates)
 
 
-def test_symptoms_every_condition_has_score_zero_and_say_so():
-    result = run_kg("differential", "fatigue")
-    assert result.returncode == 0
-    assert "do not tell the conditions apart" in result.stdout
-
-
-def test_help_explains_the_score():
+def test_help_explains_the_model():
     result = run_kg("differential", "--help")
     assert result.returncode == 0
-    assert "log2" in result.stdout and "ancestor" in result.stdout
+    assert "P(finding | condition)" in result.stdout and "prevalence" in result.stdout and "--absent" in result.stdout
 
 
 # ---------------------------------------------------------------------- the hierarchy
-def test_a_more_specific_symptom_matches_its_ancestor(gx):
-    answer = gx.differential(["tingling in the hands"])
+def test_a_more_specific_finding_meets_its_ancestor(gx):
+    answer = gx.differential(["test tingling hands"])
     top = answer.candidates[0]
-    assert top.condition.id == B12_DEFICIENCY and top.score == 1.0
+    assert top.condition.id == B12_DEFICIENCY
     (match,) = top.matches
-    assert (match.symptom.id, match.how) == (PARESTHESIA, "broader")
+    assert (match.symptom.id, match.how) == (PARESTHESIA, "descendant")
     assert [step.object.id for step in match.via] == [PARESTHESIA]
+    from kg.reasoning import DEFAULT_FREQUENCY
+
+    assert match.likelihood_ratio == pytest.approx(DEFAULT_FREQUENCY / gx.differential(["tingling"]).backgrounds[PARESTHESIA])
 
 
-def test_a_general_symptom_is_explained_by_a_more_specific_one(gx):
+def test_a_general_finding_is_met_by_a_more_specific_one(gx):
     (match,) = gx.differential(["test nerve symptom"]).candidates[0].matches
-    assert (match.symptom.id, match.how) == (PARESTHESIA, "narrower")
+    assert (match.symptom.id, match.how) == (PARESTHESIA, "ancestor")
 
 
 def test_carrying_a_symptom_propagates_to_its_ancestors(gx):
     # abdominal pain (fibromyalgia) and pallor (B12 deficiency, megaloblastic anaemia) are
-    # both kinds of the broad symptom: every condition carries it, so it is worth 0 bits.
+    # both kinds of the broad symptom: every condition carries it.
     answer = gx.differential(["test broad symptom"], top=None)
-    assert answer.weights["fb:test-broad-symptom"] == 0
+    claims = gx.claims(predicate="fb:hasSymptom")
+    carriers = {c.subject.id for c in claims if c.object.id in ("fb:abdominal-pain", "fb:pallor")}
+    total = len({c.subject.id for c in claims})
+    assert answer.backgrounds["fb:test-broad-symptom"] == pytest.approx((len(carriers) + 1) / (total + 2))
     assert {c.condition.id for c in answer.candidates} >= {FIBROMYALGIA, B12_DEFICIENCY}
 
 
 def test_the_hierarchy_reaches_the_cli_through_data(extra_file):
-    answer = kg_json("differential", "tingling in the hands", "--data", extra_file)
+    answer = kg_json("differential", "test tingling hands", "--data", extra_file)
     assert answer["candidates"][0]["id"] == B12_DEFICIENCY
-    assert answer["candidates"][0]["matches"][0]["how"] == "broader"
+    assert answer["candidates"][0]["matches"][0]["how"] == "descendant"
 
 
 @settings(max_examples=40, deadline=None)
@@ -210,12 +328,13 @@ def test_ranking_ignores_symptom_order_and_symptoms_no_condition_has(gx, data):
     with_orphan = [*shuffled[:at], "fb:test-orphan-symptom", *shuffled[at:]]
 
     def scored(names):
-        return [(c.condition.id, c.score) for c in gx.differential(names, top=None).candidates]
+        return [(c.condition.id, round(c.probability, 9)) for c in gx.differential(names, top=None).candidates]
 
     baseline = scored(symptoms)
     assert baseline
     assert scored(shuffled) == baseline
-    assert scored(with_orphan) == baseline
+    # a finding no condition has costs every candidate the same ratio: the ranking stays
+    assert [c for c, _ in scored(with_orphan)] == [c for c, _ in baseline]
     assert [e.id for e in gx.differential(with_orphan).unexplained] == ["fb:test-orphan-symptom"]
 
 
@@ -244,8 +363,81 @@ def test_an_unknown_symptom_suggests_names():
 def test_differential_csv_has_one_row_per_candidate():
     result = run_kg("differential", *NERVE_SIGNS, "brain fog", "--format", "csv")
     lines = result.stdout.strip().splitlines()
-    assert lines[0].startswith("rank,id,condition,score")
-    assert len(lines) == 3 and lines[1].startswith("1,fb:vitamin-b12-deficiency,")
+    assert lines[0].startswith("rank,id,condition,probability")
+    assert len(lines) == 1 + len(kg_json("differential", *NERVE_SIGNS, "brain fog")["candidates"])
+    assert lines[1].startswith("1,fb:vitamin-b12-deficiency,")
+
+
+# ---------------------------------------------------------------------- the one reader and its reference
+@pytest.mark.parametrize("symptoms, absent", [
+    (["tingling", "gait problems", "memory loss", "brain fog"], []),
+    (["chronic pain", "itchiness", "stomach cramps"], ["tingling"]),
+    (["fatigue"], []),
+    (["chronic widespread pain", "pallor", "depression"], ["brain fog"]),
+])
+@pytest.mark.parametrize("min_status", ["any", "supported"])
+def test_the_reading_agrees_with_every_claim(g, symptoms, absent, min_status):
+    from reference_reading import reference_differential
+
+    answer = g.differential(symptoms, absent=absent, top=None, min_status=min_status).to_dict()
+    assert answer["candidates"]
+    assert answer == reference_differential(g, symptoms, absent, min_status).to_dict()
+
+
+@pytest.mark.parametrize("symptoms", [
+    ["test tingling hands", "test broad symptom"],
+    ["test nerve symptom", "pallor", "test orphan symptom"],
+    ["paresthesia", "abdominal pain", "fatigue"],
+])
+def test_the_reading_agrees_through_the_hierarchy(gx, symptoms):
+    from reference_reading import reference_differential
+
+    answer = gx.differential(symptoms, top=None).to_dict()
+    assert answer["candidates"] and answer == reference_differential(gx, symptoms).to_dict()
+
+
+# ---------------------------------------------------------------------- plain words
+@pytest.mark.parametrize("phrase, expected", [
+    ("needles and pins", PARESTHESIA),  # word order
+    ("Memory Losses", "fb:memory-impairment"),  # case and plural
+    ("megaloblastic anemia", "fb:megaloblastic-anaemia"),  # American spelling of a British label
+    ("diarrhea", "fb:diarrhoea"),
+    ("sleep that is unrefreshing", "fb:non-restorative-sleep"),  # stop words and order
+    ("troubles with walking", "fb:gait-disturbance"),  # a lay word for "difficulty"
+    ("the pain is widespread", "fb:chronic-widespread-pain"),
+])
+def test_phrases_not_in_the_data_resolve(g, phrase, expected):
+    assert g.resolve(phrase).id == expected
+    assert run_kg("show", phrase, "--format", "json").returncode == 0
+
+
+def test_annotate_finds_symptoms_and_conditions_in_a_sentence(g):
+    text = "Since my fibromyalgia flared I get pins and needles, troubles with walking, and no itchiness at all."
+    spans = g.annotate(text)
+    found = [(s.text, s.entity.id, s.negated) for s in spans]
+    assert found == [("fibromyalgia", FIBROMYALGIA, False), ("pins and needles", PARESTHESIA, False),
+                     ("troubles with walking", "fb:gait-disturbance", False), ("itchiness", "fb:pruritus", True)]
+    assert all(text[s.start:s.end] == s.text for s in spans)
+    cli = kg_json("annotate", text)
+    assert [(s["text"], s["entity"]["id"], s["negated"]) for s in cli] == found
+
+
+def test_differential_text_shows_what_it_understood_and_ranks_it(g):
+    text = "Lately I have had needles and pins, troubles with walking and my memory losses; no itch."
+    result = run_kg("differential", "--text", text)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Understood: 'needles and pins' → paresthesia (fb:paresthesia)")
+    assert "no pruritus" in result.stdout
+    answer = kg_json("differential", "--text", text)
+    direct = g.differential(NERVE_SIGNS, absent=["itchiness"], top=5).to_dict()
+    assert {k: v for k, v in answer.items() if k != "understood"} == direct
+    assert [s["entity"]["id"] for s in answer["understood"]] == [PARESTHESIA, "fb:gait-disturbance",
+                                                                   "fb:memory-impairment", "fb:pruritus"]
+
+
+def test_text_naming_no_symptom_is_one_error_line():
+    result = run_kg("differential", "--text", "the weather was lovely")
+    assert result.returncode == 1 and result.stderr.count("\n") == 1 and result.stderr.startswith("kg: error:")
 
 
 # ---------------------------------------------------------------------- compare
@@ -303,33 +495,3 @@ def test_compare_csv_has_a_section_column():
     result = run_kg("compare", "fibromyalgia", "B12 deficiency", "--format", "csv")
     assert result.stdout.startswith("section,id,label,status,sources,detail\n")
     assert "\nmisdiagnosis,fb:fibromyalgia," in result.stdout
-
-
-def near_and_everything(g, symptoms):
-    """The differential as read around the symptoms, and as read from every claim (the definition)."""
-    from kg.reasoning import _Everything, _rank, differential
-
-    near = differential(g, symptoms, top=None).to_dict()
-    everything = _rank(g, _Everything(g, symptoms, "any"), None, "any").to_dict()
-    return near, everything
-
-
-@pytest.mark.parametrize("symptoms", [
-    ["tingling", "gait problems", "memory loss", "brain fog"],
-    ["chronic pain", "itchiness", "stomach cramps"],
-    ["fatigue"],
-    ["chronic widespread pain", "pallor", "depression"],
-])
-def test_reading_around_the_symptoms_agrees_with_reading_every_claim(g, symptoms):
-    near, everything = near_and_everything(g, symptoms)
-    assert near["candidates"] and near == everything
-
-
-@pytest.mark.parametrize("symptoms", [
-    ["tingling in the hands", "test broad symptom"],
-    ["test nerve symptom", "pallor", "test orphan symptom"],
-    ["paresthesia", "abdominal pain", "fatigue"],
-])
-def test_reading_around_the_symptoms_agrees_through_the_hierarchy(gx, symptoms):
-    near, everything = near_and_everything(gx, symptoms)
-    assert near["candidates"] and near == everything

@@ -14,80 +14,155 @@ def _marked(label: str, status: str) -> str:
     return label if status == "supported" else f"{label} ({status})"
 
 
+def _percent(p: float) -> str:
+    if p >= 0.001:
+        return f"{p:.1%}"
+    return f"{p:.1e}"
+
+
 def _match_text(match) -> str:
-    if match.how == "same":
-        return _marked(match.symptom.label, match.weakest)
-    arrow = "is a kind of" if match.how == "broader" else "includes"
-    return _marked(f"{match.given.label} {arrow} {match.symptom.label}", match.weakest)
+    """One finding's bearing on a candidate: how it met, the likelihood ratio, the claim's status."""
+    sign = "" if match.present else "absent: "
+    if match.how == "none":
+        return f"{sign}{match.given.label}: none ×{match.likelihood_ratio:.2g}"
+    route = {"same": "", "ancestor": f" (as {match.symptom.label})",
+             "descendant": f" (a kind of {match.symptom.label})"}[match.how]
+    stated = f", {'/'.join(match.annotation.stated)}" if match.annotation.stated else ""
+    return _marked(f"{sign}{match.given.label}{route}: {match.how} ×{match.likelihood_ratio:.3g}{stated}",
+                   match.weakest)
+
+
+def _prior_text(candidate) -> str:
+    if candidate.prevalence is None:
+        return f"{candidate.prior:.0e} (default)"
+    sources = ", ".join(s.id.split(":", 1)[-1] for s in candidate.prevalence.sources)
+    return _marked(f"{candidate.prior:.2g} ({sources})" if sources else f"{candidate.prior:.2g}", candidate.prevalence.status)
+
+
+def _understood(g, text: str):
+    """The findings named in ``text``: present ones, absent (negated) ones, and the spans shown."""
+    spans = [s for s in g.annotate(text) if s.entity.kind == "symptom"]
+    present = [s.entity for s in spans if not s.negated]
+    absent = [s.entity for s in spans if s.negated]
+    return spans, present, absent
 
 
 @app.command()
 @graph_command
 def differential(
     g,
-    symptoms: Annotated[list[str], typer.Argument(metavar="SYMPTOM...", help="Symptoms, by label, synonym or id.",
-                                                  show_default=False)],
+    symptoms: Annotated[list[str] | None, typer.Argument(metavar="[SYMPTOM]...", help="Symptoms present, by label, synonym, id or phrase.",
+                                                         show_default=False)] = None,
+    absent: Annotated[list[str] | None, typer.Option("--absent", help="A symptom known to be absent (repeatable).",
+                                                     show_default=False)] = None,
+    text: Annotated[str | None, typer.Option("--text", help="A sentence describing the symptoms: those it names are "
+                                             "used (a negated one, such as 'no fever', as absent).", show_default=False)] = None,
     top: Annotated[int, typer.Option("--top", "-n", min=1, help="How many conditions to list.")] = 5,
     min_status: MinStatusOption = MinStatus.any,
     format: FormatOption = OutputFormat.table,
 ):
-    """Conditions ranked by how well they explain the given SYMPTOMs, rare symptoms weighing most.
+    """Conditions ranked by post-test probability given the SYMPTOMs: likelihood ratios times a prior.
 
-    Score: each symptom s carries IC(s) = -log2(conditions with s / conditions with any
-    symptom) bits, so a symptom few conditions have counts for more. A condition is credited
-    with the bits of each given symptom it has (a more specific symptom counts for its
-    ancestor through fb:isA links between symptoms). Its score is its credit divided by the
-    most any condition could get for the same symptoms: 1 explains them all, and every given
-    symptom it leaves out lowers it. Symptoms no condition has are listed and left out.
+    For each finding and condition, LR = P(finding | condition) / P(finding | other
+    conditions). P(finding | condition) is the claim's stated frequency (HPO classes count
+    as the middle of their range; none stated: 50%); a finding the condition has only as an
+    ancestor or descendant in the is-a hierarchy counts through it, weighted by how rare the
+    shared term is; one it does not have at all counts against it (LR 0.05). The background
+    P(finding | other conditions) is the share of all conditions that have the finding or a
+    more specific kind. An --absent finding counts (1 - P) / (1 - background). The prior is
+    the condition's stated prevalence, else 1 in 100,000. Probabilities are normalised over
+    the candidates listed and not listed; equal scores are ties and share a rank.
 
-    Each row also lists the condition's symptoms not given (most informative first: what to
-    ask about next) and its tests and diagnostic criteria that no other listed condition has.
+    Under the table: each candidate's findings with their LRs, what to ask about next (its
+    other symptoms, those weighing most first) and its tests and diagnostic criteria that no
+    other listed condition has. Not medical advice.
     """
-    answer = g.differential(symptoms, top=top, min_status=min_status.value)
+    names, spans = list(symptoms or []), []
+    absent_names = list(absent or [])
+    if text:
+        spans, present, negated = _understood(g, text)
+        names += present
+        absent_names += negated
+    if not names:
+        raise EmptyResult("give at least one symptom (as arguments, or in a sentence with --text)")
+    answer = g.differential(names, absent=absent_names, top=top, min_status=min_status.value)
     given = ", ".join(s.label for s in answer.given)
     empty = f"no condition in the graph has any of: {given}{status_note(min_status)}"
     if format is OutputFormat.json:
-        write(answer.to_dict(), [], "json")
+        write({**answer.to_dict(), "understood": [s.to_dict() for s in spans]} if text else answer.to_dict(), [], "json")
         if not answer.candidates:
             raise EmptyResult(empty)
         return
     if not answer.candidates:
         raise EmptyResult(empty)
     rows = []
-    for rank, candidate in enumerate(answer.candidates, 1):
+    for candidate in answer.candidates:
         rows.append({
-            "rank": rank,
+            "rank": f"{candidate.rank}=" if candidate.tied else candidate.rank,
             "id": candidate.condition.id,
             "condition": candidate.condition.label,
-            "score": f"{candidate.score:.2f}",
-            "bits": f"{candidate.information:.2f}",
+            "probability": _percent(candidate.probability),
+            "lr": f"{candidate.likelihood_ratio:.3g}",
+            "prior": _prior_text(candidate),
+            "findings": [_match_text(m) for m in candidate.matches],
             "status": candidate.weakest,
-            "explains": [_match_text(m) for m in candidate.matches],
-            "unexplained": [s.label for s in candidate.unexplained],
-            "ask_next": [_marked(f.symptom.label, f.claim.status) for f in candidate.ask_next],
+            "ask_next": [_marked(f"{f.symptom.label} ×{f.likelihood_ratio:.3g}", f.claim.status) for f in candidate.ask_next],
             "tests": [_marked(t.object.label, t.status) for t in candidate.separating_tests],
         })
-    columns = [("#", "rank"), ("condition", "condition"), ("score", "score"), ("bits", "bits"),
-               ("explains", "explains"), ("not explained", "unexplained"), ("status", "status")]
     if format is OutputFormat.csv:
-        write(rows, [("rank", "rank"), ("id", "id"), *columns[1:], ("ask about next", "ask_next"),
-                     ("tells it apart", "tests")], "csv")
+        write(rows, [("rank", "rank"), ("id", "id"), ("condition", "condition"), ("probability", "probability"),
+                     ("likelihood ratio", "lr"), ("prior", "prior"), ("findings", "findings"), ("status", "status"),
+                     ("ask about next", "ask_next"), ("tells it apart", "tests")], "csv")
         return
-    weights = ", ".join(f"{s.label} {answer.weights[s.id]:.2f}" for s in answer.given)
-    write(rows, columns, "table", title=f"Conditions that explain: {given}")
-    typer.echo(f"Bits per symptom (rarer weighs more; {answer.conditions} conditions have symptoms): {weights}.")
+    if text:
+        typer.echo("Understood: " + ("; ".join(f"'{s.text}' → {'no ' if s.negated else ''}{s.entity.label} ({s.entity.id})"
+                                                for s in spans) or "no symptom named"))
+    title = f"Conditions ranked for: {given}" + (f"; absent: {', '.join(s.label for s in answer.absent)}" if answer.absent else "")
+    columns = [("#", "rank"), ("condition", "condition"), ("probability", "probability"), ("LR", "lr"),
+               ("prior", "prior"), ("status", "status")]
+    write(rows, columns, "table", title=title)
+    backgrounds = ", ".join(f"{s.label} {answer.backgrounds[s.id]:.2%}" for s in answer.given + answer.absent)
+    typer.echo(f"Background (share of the {answer.conditions} conditions with symptoms that have it): {backgrounds}.")
     if answer.unexplained:
-        typer.echo(f"No condition in the graph has: {', '.join(s.label for s in answer.unexplained)} "
-                   "(left out of the score).")
-    if not any(answer.weights.values()):
-        typer.echo("These symptoms do not tell the conditions apart: every condition with symptoms has them.")
+        typer.echo(f"No condition in the graph has: {', '.join(s.label for s in answer.unexplained)}.")
+    if any(c.tied for c in answer.candidates):
+        typer.echo("Ties (=) share a rank: the same score, listed by findings met, then evidence, then name.")
     if answer.considered > len(answer.candidates):
-        typer.echo(f"Showing {len(answer.candidates)} of {answer.considered} conditions that explain at least "
-                   "one symptom (--top shows more).")
+        typer.echo(f"Showing {len(answer.candidates)} of {answer.considered} conditions that meet at least one "
+                   "finding (--top shows more; the probabilities are over all of them).")
     for row in rows:  # long lists read better as lines than as table cells
-        typer.echo(f"{row['rank']}. {row['condition']}")
-        typer.echo(f"   ask about next: {'; '.join(row['ask_next']) or '-'}")
+        typer.echo(f"{row['rank']}. {row['condition']}: {row['probability']}")
+        for finding in row["findings"]:
+            typer.echo(f"   {finding}")
+        asked = row["ask_next"]
+        more = f"; ... {len(asked) - 8} more" if len(asked) > 8 else ""
+        typer.echo(f"   ask about next: {'; '.join(asked[:8]) + more or '-'}")
         typer.echo(f"   tells it apart: {'; '.join(row['tests']) or '-'}")
+
+
+@app.command()
+@graph_command
+def annotate(
+    g,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="A sentence or paragraph.", show_default=False)],
+    format: FormatOption = OutputFormat.table,
+):
+    """The symptoms and conditions named in TEXT, each span with its entity.
+
+    Matching ignores word order, plurals, stop words and British/American spelling, and
+    reads a few lay words ("trouble", "problems") as the clinical "difficulty"; a span after
+    a negation in its clause ("no", "not", "without") is marked negated.
+    """
+    spans = g.annotate(text)
+    rows = [{"span": s.text, "start": s.start, "end": s.end, "id": s.entity.id, "label": s.entity.label,
+             "kind": s.entity.kind, "matched": s.matched, "negated": s.negated} for s in spans]
+    if format is OutputFormat.json:
+        write([s.to_dict() for s in spans], [], "json")
+    else:
+        write(rows, [("span", "span"), ("start", "start"), ("id", "id"), ("label", "label"), ("kind", "kind"),
+                     ("matched", "matched"), ("negated", "negated")], format.value)
+    if not spans:
+        raise EmptyResult("no symptom or condition named in the text")
 
 
 def _chain_text(claims) -> str:
