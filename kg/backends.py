@@ -1,4 +1,4 @@
-"""The stores a graph can live in, behind one small interface.
+"""The stores a graph can live in, behind one interface.
 
 :func:`get_backend` turns a description into a backend (as oaklib's ``get_adapter`` does):
 
@@ -7,88 +7,88 @@
 - ``"memory"``: rdflib's in-memory graph, the reference every other backend must agree with;
 - an ``http://`` or ``https://`` URL: any SPARQL 1.1 endpoint, asked over HTTP.
 
-Every backend honours :class:`Backend`: run a query text with parameters bound as RDF
-terms (SELECT, ASK and CONSTRUCT alike, answered as an rdflib ``Result``), count the
-triples, and dump the graph as N-Triples. Parameters are always bound as terms: rdflib's
-``initBindings``, pyoxigraph's ``substitutions``, and for an endpoint a VALUES clause of
-serialised terms; user text is never pasted into a query.
+Every backend is a :class:`Backend`: it runs a query text with parameters bound (SELECT,
+ASK, CONSTRUCT and DESCRIBE alike, answered as an rdflib ``Result`` holding rdflib terms),
+counts the triples, and gives the graph as N-Triples or as an rdflib Graph. Parameters are
+bound by :func:`kg.sparql.bind` on every backend alike: a VALUES block of serialised terms
+opening the WHERE group, so a query means the same thing wherever it runs.
 """
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
-import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
-from rdflib.term import Identifier
 
+from . import loading
 from .errors import BadData, BadQuery, EndpointError
+from .loading import cache_dir, data_dir, kg_home  # noqa: F401  (their old home: kept importable)
 from .namespaces import PREFIXES
-from .sparql import PROLOGUE
+from .sparql import PROLOGUE, Binding, bind
 
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
-    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "kg_home", "data_dir", "cache_dir",
-    "values_clause", "with_values", "push", "server_command",
+    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
 BACKENDS = ("oxigraph", "memory")
 DEFAULT_BACKEND = "oxigraph"
-#: Seconds an endpoint request may take before it is given up.
+#: Seconds a request to a server (reading an endpoint, pushing to a graph store) may take.
 DEFAULT_TIMEOUT = 30.0
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 
 
-class Backend(Protocol):
-    """What every store behind a :class:`~kg.KnowledgeGraph` answers."""
+class Backend(ABC):
+    """What every store behind a :class:`~kg.KnowledgeGraph` answers.
 
-    #: Where the graph lives, for messages and ``kg stats``.
+    ``location`` says where the graph lives (for messages and ``kg stats``); ``files`` are
+    the files it was read from, empty when a server holds the graph (``local`` is False);
+    ``timeout`` bounds every request to a server, including pushes from a local graph.
+    """
+
     location: str
+    files: tuple[Path, ...] = ()
+    local: bool = True
+    timeout: float = DEFAULT_TIMEOUT
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        """Run the query ``text`` (its prefixes declared) with ``bindings`` bound as RDF terms."""
+    def query(self, text: str, bindings: Mapping[str, Binding] | None = None) -> Result:
+        """Run the query ``text`` (its prefixes declared) with ``bindings`` bound (see :func:`kg.sparql.bind`)."""
+        return self._run(bind(text, bindings or {}))
 
+    @abstractmethod
+    def _run(self, text: str) -> Result:
+        """Run a complete query text."""
+
+    @abstractmethod
     def triple_count(self) -> int:
         """How many triples the graph holds."""
 
+    @abstractmethod
     def ntriples(self) -> bytes:
         """The whole graph as N-Triples."""
 
+    def rdflib_graph(self) -> Graph:
+        """The whole graph as an rdflib Graph (a copy, except for the memory backend's own)."""
+        graph = loading.parse_files([])
+        graph.parse(data=self.ntriples().decode("utf-8"), format="nt")
+        return graph
 
-# ---------------------------------------------------------------------- where files live
-def kg_home() -> Path | None:
-    """``KG_HOME`` when set: one folder holding both the data and the cache of kg."""
-    home = os.environ.get("KG_HOME", "").strip()
-    return Path(home).expanduser() if home else None
+    def cache_file(self, name: str, version: str) -> Path | None:
+        """A file where something derived from this graph may be kept, or None when there is no cache.
 
-
-def data_dir() -> Path:
-    """The user's data folder (imports live here): ``$KG_HOME/data`` or the platform's."""
-    if (home := kg_home()) is not None:
-        return home / "data"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("kg", appauthor=False))
-
-
-def cache_dir() -> Path:
-    """The folder of rebuildable caches (the Oxigraph store): ``$KG_HOME/cache`` or the platform's."""
-    if (home := kg_home()) is not None:
-        return home / "cache"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("kg", appauthor=False))
+        ``version`` names the code that derives it, so a file from other code is not used.
+        """
+        return None
 
 
 # ---------------------------------------------------------------------- rdflib, the reference
@@ -99,22 +99,23 @@ def _prepared(text: str):
     return parser()(text)
 
 
-class MemoryBackend:
+class MemoryBackend(Backend):
     """rdflib's in-memory graph: the reference implementation.
 
-    >>> from kg import loading
     >>> backend = MemoryBackend(loading.parse_files(loading.data_files(env="")))
     >>> backend.triple_count() > 1000
     True
     """
 
-    def __init__(self, graph: Graph, location: str = "memory", files: list[Path] = ()):
+    def __init__(self, graph: Graph, location: str = "memory", files: Iterable[Path] = (), *,
+                 timeout: float = DEFAULT_TIMEOUT):
         self.graph = graph
         self.location = location
-        self.files = list(files)
+        self.files = tuple(files)
+        self.timeout = timeout
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        return self.graph.query(_prepared(text), initBindings=dict(bindings))
+    def _run(self, text: str) -> Result:
+        return self.graph.query(_prepared(text))
 
     def triple_count(self) -> int:
         return len(self.graph)
@@ -122,9 +123,12 @@ class MemoryBackend:
     def ntriples(self) -> bytes:
         return self.graph.serialize(format="nt", encoding="utf-8")
 
+    def rdflib_graph(self) -> Graph:
+        return self.graph
+
 
 # ---------------------------------------------------------------------- converting terms
-def _to_rdflib(term) -> Identifier | None:
+def _to_rdflib(term):
     """A pyoxigraph term as the rdflib term the memory backend would give."""
     import pyoxigraph as ox
 
@@ -138,20 +142,6 @@ def _to_rdflib(term) -> Identifier | None:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype in (_XSD_STRING, _LANG_STRING) else URIRef(datatype))
-
-
-def _to_oxigraph(term: Identifier):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise TypeError(f"cannot bind {term!r}: not an RDF term")
 
 
 def _select_result(variables: list[str], rows: Iterable[dict]) -> Result:
@@ -222,22 +212,19 @@ def _hash_files(files: list[Path], memo_path: Path) -> str:
 
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
-    from .loading import _parse_into
-
     try:
-        _parse_into(Graph(), path)
+        loading.parse_into(Graph(), path)
     except BadData as reference:
         return reference
     return BadData(f"{path}: invalid RDF: {error} (fix the file there)")
 
 
-class OxigraphBackend:
+class OxigraphBackend(Backend):
     """An embedded Oxigraph store, persisted under ``cache`` and keyed on the files' contents.
 
     The store is built once (bulk-loaded into a temporary folder, then renamed into place)
     and opened read-only afterwards, so a warm start parses nothing.
 
-    >>> from kg import loading
     >>> backend = OxigraphBackend(loading.data_files(env=""))
     >>> backend.triple_count() > 1000
     True
@@ -246,10 +233,11 @@ class OxigraphBackend:
     #: How many stores (one per set of files) the cache keeps.
     KEEP = 3
 
-    def __init__(self, files: list[Path], cache: Path | None = None):
+    def __init__(self, files: Iterable[Path], cache: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT):
         import pyoxigraph as ox
 
-        self.files = list(files)
+        self.files = tuple(files)
+        self.timeout = timeout
         cache = (cache or cache_dir()) / "oxigraph"
         key = _hash_files(self.files, cache / "hashes.json")
         self.path = cache / key
@@ -298,17 +286,11 @@ class OxigraphBackend:
                     derived.unlink(missing_ok=True)
         os.utime(self.path)
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
+    def _run(self, text: str) -> Result:
         import pyoxigraph as ox
 
-        substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in bindings.items()}
         try:
-            try:
-                answer = self.store.query(text, substitutions=substitutions or None)
-            except RuntimeError:
-                # Oxigraph substitutes only variables the query returns (SPARQL SEP-0007);
-                # any other parameter is bound the way an endpoint binds it.
-                answer = self.store.query(f"{text}\n{values_clause(bindings)}")
+            answer = self.store.query(text)
         except SyntaxError as error:
             raise BadQuery(f"query: Oxigraph cannot run this query: {error} (check the SPARQL)") from None
         except OSError as error:
@@ -327,7 +309,7 @@ class OxigraphBackend:
         return _graph_result(graph)
 
     def cache_file(self, name: str, version: str) -> Path:
-        """A file beside the store for something derived from the graph (``version`` names the code)."""
+        """A file beside the store, removed with it (see :meth:`Backend.cache_file`)."""
         return self.path.parent / f"{self.path.name}-{name}-{version}.pickle"
 
     def triple_count(self) -> int:
@@ -340,48 +322,10 @@ class OxigraphBackend:
 
 
 # ---------------------------------------------------------------------- any SPARQL endpoint
-def values_clause(bindings: Mapping[str, Identifier]) -> str:
-    """A VALUES clause binding each variable to its term, serialised as N-Triples terms.
-
-    >>> values_clause({"condition": URIRef("https://w3id.org/fibro-b12/kg#fibromyalgia"), "n": Literal('a "b"')})
-    'VALUES (?condition ?n) { (<https://w3id.org/fibro-b12/kg#fibromyalgia> "a \\\\"b\\\\"") }'
-    """
-    for name, term in bindings.items():
-        if not name.isidentifier():
-            raise EndpointError(f"cannot bind {name!r}: not a SPARQL variable name")
-        if not isinstance(term, (URIRef, Literal)):
-            raise EndpointError(f"cannot bind ?{name} to {term!r} at an endpoint (bind an IRI or a literal)")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
-
-
-_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
-
-
-def with_values(text: str, bindings: Mapping[str, Iterable[URIRef]]) -> str:
-    """``text`` with each variable taking each of its IRIs: VALUES blocks opening its WHERE clause.
-
-    The IRIs are written with ``n3()`` (so escaped), never taken from the text a user typed.
-
-    >>> print(with_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": [URIRef("urn:a"), URIRef("urn:b")]}))
-    SELECT ?s WHERE { VALUES ?s { <urn:a> <urn:b> }
-     ?s ?p ?o }
-    """
-    blocks = []
-    for name, terms in bindings.items():
-        terms = list(terms)
-        if not name.isidentifier() or not all(isinstance(term, URIRef) for term in terms):
-            raise BadQuery(f"cannot bind ?{name} to {terms!r}: bind a collection of IRIs")
-        blocks.append(f"VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}\n")
-    match = _WHERE.search(text)
-    if match is None:
-        raise BadQuery("cannot bind a collection of IRIs: the query has no WHERE clause")
-    return f"{text[:match.end()]} {''.join(blocks)}{text[match.end():]}"
-
-
-class EndpointBackend:
+class EndpointBackend(Backend):
     """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request)."""
+
+    local = False
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
         self.location = self.url = url
@@ -427,9 +371,7 @@ class EndpointBackend:
         except (OSError, ValueError, http.client.HTTPException) as error:
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        if bindings:
-            text = f"{text}\n{values_clause(bindings)}"
+    def _run(self, text: str) -> Result:
         content_type, payload = self._request(
             text, "application/sparql-results+json, application/n-triples;q=0.9"
         )
@@ -465,15 +407,15 @@ class EndpointBackend:
         return _select_result(names, rows)
 
     def triple_count(self) -> int:
-        rows = list(self.query(PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}))
+        rows = list(self.query(PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return int(rows[0][0]) if rows else 0
 
     def ntriples(self) -> bytes:
-        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {})
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return result.graph.serialize(format="nt", encoding="utf-8")
 
 
-def _json_term(value: dict) -> Identifier:
+def _json_term(value: dict):
     kind = value["type"]
     if kind == "uri":
         return URIRef(value["value"])
@@ -494,7 +436,6 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
     backend loads (or a function giving them, called only then); an endpoint already holds
     its graph.
 
-    >>> from kg import loading
     >>> get_backend("memory", loading.data_files(env="")).location
     'memory'
     >>> get_backend("sqlite", [])
@@ -503,16 +444,15 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
     kg.errors.BadData: unknown backend 'sqlite' (use oxigraph, memory, or an http:// endpoint URL)
     """
     description = (description or os.environ.get("KG_BACKEND", "").strip() or DEFAULT_BACKEND)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     if description.startswith(("http://", "https://")):
-        return EndpointBackend(description, DEFAULT_TIMEOUT if timeout is None else timeout)
+        return EndpointBackend(description, timeout)
     if description not in BACKENDS:
         raise BadData(f"unknown backend {description!r} (use oxigraph, memory, or an http:// endpoint URL)")
     files = files() if callable(files) else files
     if description == "oxigraph":
-        return OxigraphBackend(files)
-    from .loading import parse_files
-
-    return MemoryBackend(parse_files(files), files=files)
+        return OxigraphBackend(files, timeout=timeout)
+    return MemoryBackend(loading.parse_files(files), files=files, timeout=timeout)
 
 
 # ---------------------------------------------------------------------- sharing the graph

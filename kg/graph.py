@@ -14,7 +14,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend, with_values
+from .backends import Backend, MemoryBackend, get_backend
 from .errors import BadData, EmptyResult, UnknownEntity
 from .model import (
     Chain,
@@ -65,11 +65,18 @@ class KnowledgeGraph:
     ['brain fog', 'depression', 'fatigue', 'myalgia']
     """
 
-    def __init__(self, graph: Graph | Backend, files: Iterable[Path] = ()):
+    def __init__(self, graph: Graph | Backend):
         self.backend: Backend = MemoryBackend(graph) if isinstance(graph, Graph) else graph
-        self.files = tuple(files)
-        #: Seconds any request to a server may take (reading an endpoint, pushing to one).
-        self.timeout = getattr(self.backend, "timeout", DEFAULT_TIMEOUT)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files the graph was read from (none when a server holds it)."""
+        return self.backend.files
+
+    @property
+    def timeout(self) -> float:
+        """Seconds any request to a server may take (reading an endpoint, pushing to one)."""
+        return self.backend.timeout
 
     @classmethod
     def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None,
@@ -82,36 +89,23 @@ class KnowledgeGraph:
         """
         data = [Path(p) for p in data]
         store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
-        if data and not hasattr(store, "files"):
+        if data and not store.local:
             raise BadData(f"--data cannot add files to the endpoint {store.location} (upload them to it with `kg push`)")
-        graph = cls(store, getattr(store, "files", ()))
-        if timeout is not None:
-            graph.timeout = timeout
-        return graph
+        return cls(store)
 
     @cached_property
     def rdf(self) -> Graph:
         """The whole graph as an rdflib Graph (copied out of the store unless that is rdflib's)."""
-        if isinstance(self.backend, MemoryBackend):
-            return self.backend.graph
-        graph = loading.parse_files([])
-        graph.parse(data=self.backend.ntriples().decode("utf-8"), format="nt")
-        return graph
+        return self.backend.rdflib_graph()
 
     # ------------------------------------------------------------------ running queries
-    def select(self, name: str, **bindings: "Identifier | Iterable[URIRef]") -> Result:
+    def select(self, name: str, **bindings: "Identifier | Iterable[Identifier]") -> Result:
         """Run the shipped query ``name`` with ``bindings`` bound as RDF terms.
 
-        A parameter bound to a collection of IRIs takes each of them in turn: a VALUES block
-        of their N-Triples forms opens the query's WHERE clause (so the store starts from
-        them), on every backend alike.
+        A parameter bound to a collection of terms takes each of them in turn. Every backend
+        binds them alike (:func:`kg.sparql.bind`): a VALUES block opening the WHERE group.
         """
-        text = sparql.named_query(name).text
-        many = {key: value for key, value in bindings.items() if not isinstance(value, Identifier)}
-        if many:
-            text = with_values(text, many)
-            bindings = {key: value for key, value in bindings.items() if key not in many}
-        return self.backend.query(sparql.PROLOGUE + text, bindings)
+        return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.
@@ -122,7 +116,7 @@ class KnowledgeGraph:
         True
         """
         sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
-        return self.backend.query(sparql.PROLOGUE + text, dict(params or {}))
+        return self.backend.query(sparql.PROLOGUE + text, params)
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
@@ -135,7 +129,7 @@ class KnowledgeGraph:
         """
         import pickle
 
-        cache = self.backend.cache_file("names", _index_code()) if hasattr(self.backend, "cache_file") else None
+        cache = self.backend.cache_file("names", _index_code())
         if cache is not None and cache.exists():
             try:
                 with open(cache, "rb") as handle:

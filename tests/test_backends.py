@@ -102,6 +102,23 @@ def test_a_literal_parameter_is_a_term_not_query_text(kg):
     assert [str(r.entity) for r in rows] == [str(FB["fatigue"])]
 
 
+def test_a_parameter_is_bound_before_the_filters_run(kg):
+    # Bound after the pattern (a trailing VALUES), ?v would be unbound when the FILTER runs.
+    text = "SELECT ?s WHERE { ?s rdfs:label ?l FILTER(?l = ?v) }"
+    assert [str(r.s) for r in kg.query(text, {"v": Literal("fatigue")})] == [str(FB["fatigue"])]
+    assert [str(r.s) for r in kg.query(text, {"v": [Literal("fatigue"), Literal("myalgia")]})] != []
+    assert kg.query("ASK { FILTER(?v = 3) }", {"v": Literal(3)}).askAnswer is True
+
+
+def test_parameters_bind_in_construct_and_describe(kg, reference):
+    bound = {"c": FB["fibromyalgia"]}
+    for text in ("CONSTRUCT { ?c fb:hasSymptom ?s } WHERE { ?c fb:hasSymptom ?s }",
+                 "CONSTRUCT WHERE { ?c fb:hasSymptom ?s }"):
+        graph = set(kg.query(text, bound).graph)
+        assert graph == set(reference.query(text, bound).graph)
+        assert graph and {s for s, _, _ in graph} == {FB["fibromyalgia"]}
+
+
 def test_ask_and_construct(kg, reference):
     assert kg.query("ASK { fb:fibromyalgia fb:hasSymptom fb:fatigue }").askAnswer is True
     assert kg.query("ASK { fb:fibromyalgia fb:hasSymptom fb:beef }").askAnswer is False
@@ -140,6 +157,13 @@ def test_cli_answers_alike_on_every_backend(command, location):
     if command[0] == "query":
         answer, reference = (sorted(rows, key=json.dumps) for rows in (answer, reference))
     assert answer == reference
+
+
+@pytest.mark.parametrize("value, expected", [("fatigue", "fb:fatigue"), ('"pins and needles"', "fb:paresthesia")])
+def test_query_param_means_the_same_on_every_backend(location, value, expected):
+    option = ("--endpoint", location) if location.startswith("http") else ("--backend", location)
+    text = "SELECT ?s WHERE { { ?s rdfs:label ?l } UNION { ?s skos:altLabel ?l } FILTER(?l = ?v) }"
+    assert kg_json("query", text, "--param", f"v={value}", *option) == [{"s": expected}]
 
 
 def test_kg_backend_environment_variable_chooses_the_backend():
