@@ -46,6 +46,7 @@ DEFAULT_TIMEOUT = 30.0
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
 class Backend(ABC):
@@ -424,6 +425,8 @@ def _json_term(value: dict):
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
+    if datatype == _XSD_BOOLEAN and value["value"] in ("1", "0"):  # Virtuoso's form; the canonical one is true/false
+        return Literal(value["value"] == "1")
     return Literal(value["value"], datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
 
 

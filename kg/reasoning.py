@@ -262,7 +262,8 @@ class _Near:
     def __init__(self, g, names):
         self.g = g
         self.given = _resolve_symptoms(g, names, lambda entity: bool(g.select("symptom_check", entity=entity.ref)))
-        relatives = {str(row.relative) for row in g.select("symptom_relatives", symptom=[q.ref for q in self.given])}
+        relatives = {q.iri for q in self.given}
+        relatives |= {str(row.relative) for row in g.select("symptom_relatives", symptom=[q.ref for q in self.given])}
         relatives = {str(row.entity) for row in g.select("symptom_check", entity=[URIRef(r) for r in sorted(relatives)])}
         # One query per term: Oxigraph finds the provenance of one bound term through its
         # indexes, but joins every axiom in the store when the terms come as a list.

@@ -54,6 +54,18 @@ class NamedQuery:
     path: Path
     examples: dict[str, str] = field(default_factory=dict)
 
+    def example_bindings(self) -> dict[str, "Identifier | list[Identifier]"]:
+        """The ``# example`` values as terms, ready for :func:`bind` (a list where several are given).
+
+        >>> named_query("claims_into").example_bindings()
+        {'object': rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#fatigue')}
+        """
+        bindings: dict = {}
+        for name, text in self.examples.items():
+            terms = [parse_param(f"{name}={value}")[1] for value in text.split()]
+            bindings[name] = terms[0] if len(terms) == 1 else terms
+        return bindings
+
 
 def _read(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
