@@ -323,20 +323,80 @@ class OxigraphBackend(Backend):
 
 
 # ---------------------------------------------------------------------- any SPARQL endpoint
+class _Server:
+    """A server URL taken apart: where to send requests, its parameters, and any credentials.
+
+    Parameters in the URL's query string (``default-graph-uri=...``) go with every request;
+    a user name and password come from the URL (``http://USER:PASSWORD@host/...``) or from
+    ``KG_USER`` and ``KG_PASSWORD``, answer basic or digest authentication, and never appear
+    in a message: :attr:`shown` is the URL without them.
+
+    >>> server = _Server("http://dba:secret@127.0.0.1:8890/sparql?default-graph-uri=urn%3Akg")
+    >>> server.base, server.params, server.shown
+    ('http://127.0.0.1:8890/sparql', [('default-graph-uri', 'urn:kg')], 'http://127.0.0.1:8890/sparql?default-graph-uri=urn%3Akg')
+    """
+
+    def __init__(self, url: str):
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        self.base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        self.params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        self.shown = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        user, password = parts.username, parts.password
+        if user is None and os.environ.get("KG_USER"):
+            user, password = os.environ["KG_USER"], os.environ.get("KG_PASSWORD", "")
+        self.credentials = (urllib.parse.unquote(user), urllib.parse.unquote(password or "")) if user else None
+
+    def url(self, *extra: tuple[str, str]) -> str:
+        """The base URL with the URL's own parameters and ``extra`` ones."""
+        import urllib.parse
+
+        params = self.params + list(extra)
+        return f"{self.base}?{urllib.parse.urlencode(params)}" if params else self.base
+
+    def opener(self):
+        import urllib.request
+
+        if self.credentials is None:
+            return urllib.request.build_opener()
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, self.base, *self.credentials)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                           urllib.request.HTTPBasicAuthHandler(passwords))
+
+
+def _error_detail(error) -> str:
+    """The start of a server's error reply as one line of text (an HTML page's tags removed)."""
+    import re
+
+    text = error.read(2000).decode("utf-8", "replace")
+    text = re.sub(r"(?is)<(script|style|title)\b.*?</\1>|<[^>]+>", " ", text)
+    return " ".join(text.split())[:300]
+
+
 class EndpointBackend(Backend):
-    """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request)."""
+    """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request).
+
+    The URL may carry protocol parameters, such as ``default-graph-uri`` to read one named
+    graph (Virtuoso's default graph is the union of all its graphs, system graphs included),
+    and a user name and password (see :class:`_Server`).
+    """
 
     local = False
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
-        self.location = self.url = url
+        self.server = _Server(url)
+        self.location = self.url = self.server.shown
         self.timeout = timeout
 
     def _request(self, text: str, accept: str) -> tuple[str, bytes]:
         import urllib.parse
 
-        body = urllib.parse.urlencode({"query": text}).encode()
-        return self._send(self.url, body, method="POST", content_type="application/x-www-form-urlencoded", accept=accept)
+        body = urllib.parse.urlencode([("query", text), *self.server.params]).encode()
+        return self._send(self.server.base, body, method="POST", content_type="application/x-www-form-urlencoded",
+                          accept=accept)
 
     def _send(self, url: str, body: bytes, *, method: str, content_type: str, accept: str = "*/*") -> tuple[str, bytes]:
         """One HTTP request, bounded by the timeout; every failure is one :class:`EndpointError`."""
@@ -349,10 +409,17 @@ class EndpointBackend(Backend):
             "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
         })
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self.server.opener().open(request, timeout=self.timeout) as response:
                 return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as error:
-            detail = " ".join(error.read(300).decode("utf-8", "replace").split())[:200]
+            if error.code == 401:
+                raise EndpointError(
+                    f"{self.url}: the server refused the user name and password (check KG_USER / KG_PASSWORD or the URL's USER:PASSWORD@)"
+                    if self.server.credentials else
+                    f"{self.url}: the server asks for a user name and password (set KG_USER and KG_PASSWORD, "
+                    "or write http://USER:PASSWORD@host/... in the URL)"
+                ) from None
+            detail = _error_detail(error)
             raise EndpointError(
                 f"{self.url}: the endpoint answered HTTP {error.code} {error.reason}"
                 + (f": {detail}" if detail else "") + " (check the URL and the query)"
@@ -460,21 +527,23 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
 
 # ---------------------------------------------------------------------- sharing the graph
 def push(ntriples: bytes, store_url: str, *, graph: str | None = None, replace: bool = True,
-         timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Upload N-Triples to a server's Graph Store Protocol endpoint (SPARQL 1.1 GSP).
+         timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Upload N-Triples to a server's Graph Store Protocol endpoint (SPARQL 1.1 GSP); return where they went.
 
-    ``store_url`` is the graph store (Oxigraph: ``http://host:port/store``); the triples go
-    into the default graph, or into ``graph`` (an IRI). ``replace`` PUTs (the graph becomes
-    exactly these triples), otherwise they are POSTed (added).
+    ``store_url`` is the graph store (Oxigraph: ``http://host:port/store``; Virtuoso:
+    ``http://host:8890/sparql-graph-crud-auth``, which asks for a user name and password, see
+    :class:`_Server`). The triples go into the default graph, or into ``graph`` (an IRI).
+    ``replace`` PUTs (the graph becomes exactly these triples), otherwise they are POSTed
+    (added). The answer is the URL written to, without credentials.
     """
-    import urllib.parse
-
-    target = f"{store_url}{'&' if '?' in store_url else '?'}" + (
-        urllib.parse.urlencode({"graph": graph}) if graph else "default"
-    )
-    EndpointBackend(store_url, timeout)._send(
-        target, ntriples, method="PUT" if replace else "POST", content_type="application/n-triples",
-    )
+    target = EndpointBackend(store_url, timeout)
+    if graph:
+        where = target.server.url(("graph", graph))
+    else:
+        where = target.server.url()
+        where += f"{'&' if '?' in where else '?'}default"
+    target._send(where, ntriples, method="PUT" if replace else "POST", content_type="application/n-triples")
+    return target.url
 
 
 def server_command(store: Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:

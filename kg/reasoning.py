@@ -41,7 +41,7 @@ from rdflib import URIRef
 
 from .errors import EmptyResult, NotASymptom
 from .graph import _by_strength
-from .model import Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
+from .model import DIAGNOSTIC_RELATIONS, Chain, Claim, Entity, SharedSymptoms, status_rank
 from .namespaces import curie
 
 __all__ = [
@@ -56,8 +56,6 @@ __all__ = [
     "DIAGNOSTIC_RELATIONS",
 ]
 
-#: The relations that say how a condition is diagnosed: its tests and its criteria.
-DIAGNOSTIC_RELATIONS = ("fb:diagnosedBy", "fb:hasDiagnosticCriterion")
 
 
 def _weakest(claims) -> str:
@@ -268,7 +266,7 @@ class _Near:
         # One query per term: Oxigraph finds the provenance of one bound term through its
         # indexes, but joins every axiom in the store when the terms come as a list.
         steps = [step for term in sorted(relatives)
-                 for step in g._claims(g.select("broader_symptoms", symptom=URIRef(term))) if step.object.iri in relatives]
+                 for step in g.claims(subject=URIRef(term), predicate="fb:isA") if step.object.iri in relatives]
         self.hierarchy = _Hierarchy(_by_strength(steps))
         below: dict[str, set[str]] = {}
         for step in steps:
@@ -283,7 +281,7 @@ class _Near:
         near = self._narrower | {s for q in self.given for s in self.hierarchy.up(q.id)}
         terms = {step.subject.id: step.subject for step in steps} | {step.object.id: step.object for step in steps}
         terms |= {q.id: q for q in self.given}
-        claims = [claim for s in sorted(near) for claim in g._claims(g.select("conditions_with_symptom", symptom=terms[s].ref))]
+        claims = [claim for s in sorted(near) for claim in g.claims(predicate="fb:hasSymptom", object=terms[s])]
         self.by_condition = {}
         self.conditions = {}
         for claim in _by_strength(claims):
@@ -312,7 +310,7 @@ class _Near:
 
 def _diagnostics(g, condition: Entity, min_status: str) -> list[Claim]:
     """The tests and criteria that diagnose ``condition`` (:data:`DIAGNOSTIC_RELATIONS`), strongest first."""
-    return _by_strength(at_least(g._claims(g.select("diagnosed_by", subject=condition.ref)), min_status))
+    return g.claims(subject=condition, predicate=DIAGNOSTIC_RELATIONS, min_status=min_status)
 
 
 def _separating(g, conditions: list[Entity], min_status: str) -> dict[str, tuple[Claim, ...]]:

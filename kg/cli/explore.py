@@ -42,16 +42,9 @@ def search(
 def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """Everything about one entity: type, definition, synonyms, identifiers, every relation in and out."""
     details = g.show(entity, min_status=min_status.value)
-    relations = [
-        {"direction": "out", "relation": c.predicate.label, "other": c.object.to_dict(), "status": c.status,
-         "sources": [s.id for s in c.sources], "note": c.note}
-        for c in details.outgoing
-    ] + [
-        {"direction": "in", "relation": c.predicate.label, "other": c.subject.to_dict(), "status": c.status,
-         "sources": [s.id for s in c.sources], "note": c.note}
-        for c in details.incoming
-    ]
-    columns = [("direction", "direction"), ("relation", "relation"), ("id", "other.id"), ("label", "other.label"),
+    relations = [{"direction": "out", **c.to_row("object")} for c in details.outgoing]
+    relations += [{"direction": "in", **c.to_row("subject")} for c in details.incoming]
+    columns = [("direction", "direction"), ("relation", "relation"), ("id", "id"), ("label", "label"),
                ("status", "status"), ("sources", "sources"), ("note", "note")]
     if format is OutputFormat.json:
         write(details.to_dict(), columns, "json")
@@ -109,7 +102,7 @@ def shared(
     names = " and ".join(c.label for c in answer.conditions)
     records = [
         {**item.symptom.to_dict(), "section": "shared", "status": item.weakest,
-         "sources": sorted({s.id for claim in item.claims for s in claim.sources}),
+         "sources": [{"id": s.id, "label": s.label} for s in sorted({s for claim in item.claims for s in claim.sources})],
          "claims": [claim.to_dict() for claim in item.claims]}
         for item in answer.shared
     ]

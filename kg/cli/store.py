@@ -78,8 +78,8 @@ def push(
     """Upload the graph to a SPARQL server through the Graph Store Protocol (replacing what is there)."""
     from ..backends import push as push_graph
 
-    push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
-    record = {"url": url, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
+    pushed = push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
+    record = {"url": pushed, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
     write([record] if format is not OutputFormat.json else record, [(k, k) for k in record], format.value, "Pushed")
 
 
