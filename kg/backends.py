@@ -31,7 +31,7 @@ from . import loading
 from .errors import BadData, BadQuery, EndpointError
 from .loading import cache_dir, data_dir, kg_home  # noqa: F401  (their old home: kept importable)
 from .namespaces import PREFIXES
-from .sparql import PROLOGUE, Binding, bind
+from .sparql import PROLOGUE, Binding, bind, form
 
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
@@ -440,15 +440,18 @@ class EndpointBackend(Backend):
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
 
     def _run(self, text: str) -> Result:
+        # Ask for what the query makes: Virtuoso would answer a CONSTRUCT in SPARQL results JSON.
+        graph_query = form(text) in ("CONSTRUCT", "DESCRIBE")
         content_type, payload = self._request(
-            text, "application/sparql-results+json, application/n-triples;q=0.9"
+            text, "application/n-triples, text/turtle;q=0.8" if graph_query else "application/sparql-results+json"
         )
-        if content_type in ("application/sparql-results+json", "application/json"):
+        if not graph_query and content_type in ("application/sparql-results+json", "application/json"):
             return self._results(payload)
-        if content_type in ("application/n-triples", "text/plain"):
+        formats = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
+        if graph_query and content_type in formats:
             graph = _new_graph()
             try:
-                graph.parse(data=payload.decode("utf-8"), format="nt")
+                graph.parse(data=payload.decode("utf-8"), format=formats[content_type])
             except Exception:
                 raise self._not_sparql(content_type) from None
             return _graph_result(graph)

@@ -516,5 +516,4 @@ def _index_code() -> str:
     return digest.hexdigest()[:16]
 
 
-#: Kept for the modules that import it from here; :func:`kg.model.by_strength` is the one definition.
-_by_strength = by_strength
+_by_strength = by_strength  # the name callers here use; kg.model.by_strength is the definition

@@ -40,8 +40,8 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .errors import EmptyResult, NotASymptom
-from .graph import _by_strength
 from .model import DIAGNOSTIC_RELATIONS, Chain, Claim, Entity, SharedSymptoms, status_rank
+from .model import by_strength as _by_strength
 from .namespaces import curie
 
 __all__ = [

@@ -27,7 +27,7 @@ if TYPE_CHECKING:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "bind", "term", "QUERY_DIR",
+__all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "bind", "term", "form", "QUERY_DIR",
            "PROLOGUE"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
@@ -316,6 +316,18 @@ def _outside_brackets(text: str):
         if kind == "open":
             depth += 1
         position = match.end()
+
+
+def form(text: str) -> str | None:
+    """The query's form: SELECT, ASK, CONSTRUCT or DESCRIBE (None when it has none of them).
+
+    >>> form("PREFIX ask: <urn:x#> # SELECT\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    for kind, start, end in _outside_brackets(text):
+        if kind == "word" and text[start:end].upper() in _FORMS:
+            return text[start:end].upper()
+    return None
 
 
 def bind(text: str, bindings: Mapping[str, Binding]) -> str:

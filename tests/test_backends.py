@@ -229,10 +229,11 @@ _REFERENCE_ANSWERS: dict = {}
 
 @pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
 def test_cli_answers_alike_on_every_backend(command, options, hpo_excerpt):
+    reference_options = ("--backend", "memory", "--data", hpo_excerpt)
     if command not in _REFERENCE_ANSWERS:
-        _REFERENCE_ANSWERS[command] = kg_json(*command, "--backend", "memory", "--data", hpo_excerpt)
+        _REFERENCE_ANSWERS[command] = kg_json(*command, *reference_options)
     reference = _REFERENCE_ANSWERS[command]
-    answer = kg_json(*command, *options)
+    answer = reference if options == reference_options else kg_json(*command, *options)
     if command[0] == "query":  # rows come in the store's order
         answer, reference = (sorted(rows, key=json.dumps) for rows in (answer, reference))
     assert answer == reference and answer
