@@ -290,9 +290,9 @@ class KnowledgeGraph:
         return names
 
     def _relation_iri(self, predicate: str) -> URIRef:
-        iri = expand_curie(predicate.strip()) or URIRef(predicate.strip().strip("<>"))
-        if str(iri) in self._relations:
-            return iri
+        iri = str(expand_curie(predicate.strip()) or predicate.strip().strip("<>"))
+        if iri in self._relations:
+            return URIRef(iri)
         found = self._relation_names.get(normalise(predicate), {})
         if found:
             best = min(found.values())
