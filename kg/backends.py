@@ -114,13 +114,27 @@ class MemoryBackend:
         self.files = list(files)
 
     def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        return self.graph.query(_prepared(text), initBindings=dict(bindings))
+        prepared = _prepared(text)
+        if _graph_patterns(prepared.algebra):
+            raise BadQuery("query: GRAPH clauses need named graphs, which the memory backend has none of "
+                           "(use --backend oxigraph, where the graph is the default graph)")
+        return self.graph.query(prepared, initBindings=dict(bindings))
 
     def triple_count(self) -> int:
         return len(self.graph)
 
     def ntriples(self) -> bytes:
         return self.graph.serialize(format="nt", encoding="utf-8")
+
+
+def _graph_patterns(node) -> bool:
+    if getattr(node, "name", None) == "Graph":
+        return True
+    if isinstance(node, dict):
+        return any(_graph_patterns(value) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_graph_patterns(value) for value in node)
+    return False
 
 
 # ---------------------------------------------------------------------- converting terms

@@ -23,7 +23,9 @@ app = typer.Typer(
     name="kg",
     help=(
         "Explore what is known about fibromyalgia, vitamin B12 deficiency and how they relate.\n\n"
-        "Entity arguments accept a label, synonym, CURIE or IRI, in any case.\n\n" + DISCLAIMER
+        "Entity arguments accept a label, synonym, CURIE or IRI, in any case.\n\n"
+        "Errors are one line on stderr; exit status 0 done, 1 error or no answer, 2 unknown name or "
+        "usage mistake (docs/errors.md lists them all).\n\n" + DISCLAIMER
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -143,13 +145,40 @@ def emit(records: list, columns: Columns, fmt: OutputFormat, *, title: str | Non
 
 
 def main() -> None:
-    """Entry point of the `kg` console script: a user's error is one line and a non-zero exit."""
+    """Entry point of the `kg` console script: a user's error is one line and a non-zero exit.
+
+    The exit statuses are listed in docs/errors.md: 0 done, 1 an error or no answer, 2 an
+    unknown or ambiguous name or a command-line mistake, 141 the reader of the output went away.
+    """
+    from .stdout import OutputClosed, guard
+
+    guard()
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk shows here, not in Python's silent flush at exit
     except KGError as error:
-        message = " ".join(str(error).split())
-        print(f"kg: error: {message}", file=sys.stderr)
+        print(f"kg: error: {one_line(str(error))}", file=sys.stderr)
         sys.exit(error.exit_code)
-    except BrokenPipeError:  # `kg ... | head` closed the pipe: not an error worth a traceback
-        sys.stderr.close()
-        sys.exit(0)
+    except OutputClosed:  # `kg ... | head` closed the pipe: stop quietly, as git does
+        sys.exit(141)
+
+
+#: Longest message printed; a longer one (a 100 KB label, say) is cut in the middle.
+MESSAGE_LIMIT = 400
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` on one line, control characters shown as spaces, at most ``limit`` characters.
+
+    >>> one_line("a\\nb")
+    'a b'
+    >>> len(one_line("x" * 10_000))
+    400
+    """
+    text = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]} ... {text[-(limit - 5 - half):]}"

@@ -34,8 +34,8 @@ def stats(g, format: FormatOption = OutputFormat.table):
 @graph_command
 def export(
     g,
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="File to write, or - for standard output.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml or html.")] = "ttl",
+    out: Annotated[str, typer.Argument(metavar="OUT", help="File to write, or - for standard output.", show_default=False)],
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml or html (default: from OUT's extension, else ttl).", show_default=False)] = None,
     focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
     depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
     shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
@@ -44,11 +44,14 @@ def export(
 ):
     """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML or an interactive HTML explorer."""
     from ..export import export as export_graph
+    from ..export import format_for
     from ..fileio import atomic_write
 
+    format = format or format_for(out)
     payload = export_graph(g, format, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
-    if str(out) == "-":
+    if out == "-":
         sys.stdout.buffer.write(payload)
         return
-    atomic_write(out, payload)
-    typer.echo(f"wrote {out} ({format}, {len(payload):,} bytes)", err=True)
+    written = atomic_write(out, payload)
+    where = f"{out} -> {written}" if Path(out) != written and Path(out).is_symlink() else out
+    typer.echo(f"wrote {where} ({format}, {len(payload):,} bytes)", err=True)
