@@ -272,8 +272,33 @@ class OxigraphBackend:
         self.location = str(self.path)
         try:
             self.store = ox.Store.read_only(str(self.path))
-        except OSError as error:
-            raise BadData(f"{self.path}: cannot open the cached store ({error}); delete that folder to rebuild it") from None
+        except (OSError, RuntimeError) as error:  # a damaged cache (RocksDB says "Corruption: ...")
+            self.store = self._rebuild(cache, error)
+
+    def _rebuild(self, cache: Path, error: Exception):
+        """The store is derived data: set the damaged one aside, build it again, and say so once."""
+        import sys
+
+        import pyoxigraph as ox
+
+        why = " ".join(str(error).split())[:200]
+        print(f"kg: the cached store {self.path} could not be opened ({why}); rebuilding it from the Turtle files",
+              file=sys.stderr)
+        broken = cache / f".broken-{self.path.name}-{os.getpid()}"
+        try:
+            self.path.rename(broken)
+        except OSError:
+            pass
+        shutil.rmtree(broken, ignore_errors=True)
+        for derived in cache.glob(f"{self.path.name}-*"):
+            derived.unlink(missing_ok=True)
+        if not self.path.is_dir():
+            self._build(cache)
+        try:
+            return ox.Store.read_only(str(self.path))
+        except (OSError, RuntimeError) as again:
+            raise BadData(f"{self.path}: cannot open the cached store even after rebuilding it ({again}); "
+                          f"check the disk, or delete {cache}") from None
 
     def _build(self, cache: Path) -> None:
         import pyoxigraph as ox
@@ -408,38 +433,71 @@ class EndpointBackend:
         return self._send(self.url, body, method="POST", content_type="application/x-www-form-urlencoded", accept=accept)
 
     def _send(self, url: str, body: bytes, *, method: str, content_type: str, accept: str = "*/*") -> tuple[str, bytes]:
-        """One HTTP request, bounded by the timeout; every failure is one :class:`EndpointError`."""
+        """One HTTP request, all of it (connecting, sending, every read) within the timeout.
+
+        A socket timeout alone restarts on every read, so a server that sends a byte a second
+        would hold kg for ever: a timer shuts the connection down at the deadline instead.
+        Every failure is one :class:`EndpointError`.
+        """
         import http.client
         import socket
-        import urllib.error
-        import urllib.request
+        import threading
+        from urllib.parse import urlsplit
 
-        request = urllib.request.Request(url, data=body, method=method, headers={
-            "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
-        })
+        parts = urlsplit(url)
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
-        except urllib.error.HTTPError as error:
-            detail = " ".join(error.read(300).decode("utf-8", "replace").split())[:200]
-            raise EndpointError(
-                f"{self.url}: the endpoint answered HTTP {error.code} {error.reason}"
-                + (f": {detail}" if detail else "") + " (check the URL and the query)"
-            ) from None
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+            raise EndpointError(f"{self.url}: not an http:// or https:// URL (check it)")
+        connection = (http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection)(
+            parts.hostname, port, timeout=self.timeout)
+        expired = threading.Event()
+
+        def expire() -> None:
+            expired.set()
+            if connection.sock is not None:
+                try:
+                    connection.sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        timer = threading.Timer(self.timeout, expire)
+        timer.daemon = True
+        timer.start()
+        too_slow = EndpointError(f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)")
+        try:
+            connection.connect()
+            if expired.is_set():
+                raise too_slow
+            target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")
+            connection.request(method, target, body=body, headers={
+                "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
+            })
+            response = connection.getresponse()
+            payload = response.read()
+            if expired.is_set():
+                raise too_slow
+        except EndpointError:
+            raise
         except (TimeoutError, socket.timeout):
-            raise EndpointError(
-                f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)"
-            ) from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise EndpointError(
-                    f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)"
-                ) from None
-            why = getattr(reason, "strerror", None) or str(reason)
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {why} (is the server running?)") from None
+            raise too_slow from None
         except (OSError, ValueError, http.client.HTTPException) as error:
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
+            if expired.is_set():
+                raise too_slow from None
+            why = getattr(error, "strerror", None) or str(error) or type(error).__name__
+            raise EndpointError(f"{self.url}: cannot reach the endpoint: {why} (is the server running, and the URL right?)") from None
+        finally:
+            timer.cancel()
+            connection.close()
+        if response.status >= 300:
+            detail = " ".join(payload[:300].decode("utf-8", "replace").split())[:200]
+            raise EndpointError(
+                f"{self.url}: the endpoint answered HTTP {response.status} {response.reason}"
+                + (f": {detail}" if detail else "") + " (check the URL and the query)"
+            )
+        return response.headers.get_content_type(), payload
 
     def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
         if bindings:

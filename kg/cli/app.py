@@ -40,10 +40,19 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+def _data_paths(values: list[str] | None) -> list[Path] | None:
+    """``--data`` values as paths; an empty one is refused, not read as the current folder."""
+    from ..errors import BadData
+
+    if values and any(not value.strip() for value in values):
+        raise BadData("--data '': an empty path (give a Turtle file or a folder)")
+    return [Path(value) for value in values] if values else values
+
+
 DataOption = Annotated[
-    Optional[list[Path]],
+    Optional[list[str]],
     typer.Option(
-        "--data",
+        "--data", callback=_data_paths,
         help="Extra Turtle file or folder loaded on top of the shipped ontology (repeatable; KG_DATA adds more).",
         show_default=False,
     ),
