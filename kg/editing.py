@@ -36,11 +36,13 @@ from .fileio import atomic_write
 from .model import STATUSES, Entity
 from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
 from .resolve import normalise
-from .validate import Problem, ParsedFile, _parse, check, parse_turtle
+from .turtle import (FILE_PREFIXES, HEADER, axiom_block, axioms_of, is_pn_local, is_relation, missing_prefixes,
+                     prefix_lines, render_entity, render_file, subject_block, term)
+from .validate import Problem, ParsedFile, check, parse_turtle
 
 __all__ = [
     "ENTITY_KINDS", "Edit", "LoadedFile", "default_file", "loaded_files",
-    "add_entity", "add_relation", "remove_entity", "remove_relation", "render_entity",
+    "add_entity", "add_relation", "remove_entity", "remove_relation",
 ]
 
 #: What ``kg add KIND`` can add, and the class each kind is.
@@ -53,17 +55,6 @@ ENTITY_KINDS: dict[str, URIRef] = {
     "nutrient": FB.Nutrient,
 }
 
-_HEADER = (
-    "# Extension of the fibromyalgia / vitamin B12 knowledge graph, written by `kg add`.\n"
-    "# It is loaded on top of the shipped ontology; check it with `kg validate FILE`.\n"
-)
-_FILE_PREFIXES = ("fb", "src", "owl", "rdfs", "skos", "dcterms", "HP", "OMIM", "ORPHA")
-_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-# The order of an entity's predicates in its block; others follow, sorted.
-_PREDICATE_ORDER = [RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.exactMatch,
-                    DCTERMS.bibliographicCitation, RDFS.comment]
-_AXIOM_ORDER = [RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget,
-                FB.source, FB.evidenceStatus, FB.contestedBy, RDFS.comment]
 _LOCK_TIMEOUT = 120  # seconds another kg add may hold the file before we give up
 
 
@@ -152,127 +143,6 @@ def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str |
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
         answer.append(LoadedFile(str(path), kind, len(graph)))
     return answer
-
-
-# ---------------------------------------------------------------------- rendering Turtle
-def _term(node, prefixes: dict[str, str]) -> str:
-    """``node`` as Turtle: a CURIE where one of ``prefixes`` covers it, else ``<IRI>``."""
-    if isinstance(node, Literal):
-        return node.n3()
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    iri = str(node)
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and _PN_LOCAL.match(local):
-            return f"{prefix}:{local}"
-    return "<" + iri.replace("\\", "%5C").replace(">", "%3E") + ">"
-
-
-def _ordered(predicates: Iterable, order: list) -> list:
-    return sorted(set(predicates), key=lambda p: (order.index(p) if p in order else len(order), str(p)))
-
-
-def _objects(graph: Graph, subject, predicate, prefixes) -> str:
-    terms = sorted(graph.objects(subject, predicate), key=lambda o: (isinstance(o, Literal), str(o)))
-    return ", ".join(_term(o, prefixes) for o in terms)
-
-
-def _block(graph: Graph, subject, prefixes: dict[str, str]) -> str:
-    """One subject and everything ``graph`` says about it, as a Turtle block."""
-    lines = []
-    for predicate in _ordered(graph.predicates(subject, None), _PREDICATE_ORDER):
-        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
-        lines.append(f"{verb} {_objects(graph, subject, predicate, prefixes)}")
-    return f"{_term(subject, prefixes)} " + " ;\n    ".join(lines) + " .\n"
-
-
-def _axiom_block(graph: Graph, axiom, prefixes: dict[str, str]) -> str:
-    """An owl:Axiom laid out as in curated.ttl: the claim on the first line, provenance after."""
-    parts = []
-    for predicate in _ordered(graph.predicates(axiom, None), _AXIOM_ORDER):
-        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
-        parts.append((predicate, f"{verb} {_objects(graph, axiom, predicate, prefixes)}"))
-    head = [text for p, text in parts if p in _AXIOM_ORDER[:4]]
-    provenance = [text for p, text in parts if p in (FB.source, FB.evidenceStatus, FB.contestedBy)]
-    rest = [text for p, text in parts if p not in _AXIOM_ORDER[:7]]
-    rows = [" ; ".join(head)] + ([" ; ".join(provenance)] if provenance else []) + rest
-    return "[] " + " ;\n   ".join(rows) + " .\n"
-
-
-def _prefix_lines(prefixes: Iterable[str]) -> str:
-    return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in prefixes)
-
-
-def _missing_prefixes(declared: dict[str, str]) -> list[str]:
-    return [p for p in _FILE_PREFIXES if declared.get(p) != str(PREFIXES[p])]
-
-
-def _is_relation(graph: Graph, predicate) -> bool:
-    return (predicate, RDFS.subPropertyOf, None) in graph and any(
-        str(p) == str(FB.relation) for p in graph.transitive_objects(predicate, RDFS.subPropertyOf))
-
-
-def _axioms(graph: Graph, s, p, o) -> list:
-    return [a for a in graph.subjects(OWL.annotatedSource, s)
-            if (a, OWL.annotatedProperty, p) in graph and (a, OWL.annotatedTarget, o) in graph]
-
-
-def render_file(file: Graph, schema: Graph, line_of: dict | None = None) -> str:
-    """A whole extension file in kg's layout: entities first, then each claim with its axiom.
-
-    ``schema`` tells claims (relations of the schema) from other triples; blocks keep the
-    order of ``line_of`` (the lines they were read from) and new ones follow, sorted.
-    """
-    prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
-    line_of = line_of or {}
-
-    def first(triples) -> tuple:
-        lines = [line_of[t] for t in triples if t in line_of]
-        return (min(lines) if lines else float("inf"), str(triples[0][0]) if triples else "")
-
-    claims = [(s, p, o) for s, p, o in file if _is_relation(schema, p)]
-    claimed_axioms = {a for s, p, o in claims for a in _axioms(file, s, p, o)}
-    other = Graph()
-    for triple in file:
-        if triple not in claims and triple[0] not in claimed_axioms:
-            other.add(triple)
-    blocks = []
-    for subject in set(other.subjects()):
-        if (subject, RDF.type, OWL.Axiom) in other and isinstance(subject, BNode) and not any(other.subjects(None, subject)):
-            text = _axiom_block(other, subject, prefixes)
-        else:
-            text = _block(other, subject, prefixes)
-        blocks.append((first(list(other.triples((subject, None, None)))), text))
-    for s, p, o in claims:
-        text = f"{_term(s, prefixes)} {_term(p, prefixes)} {_term(o, prefixes)} .\n"
-        text += "".join(_axiom_block(file, a, prefixes) for a in sorted(_axioms(file, s, p, o)))
-        blocks.append((first([(s, p, o)]), text))
-    blocks.sort(key=lambda item: item[0])
-    return _HEADER + _prefix_lines(_FILE_PREFIXES) + "".join("\n" + text for _, text in blocks)
-
-
-def render_entity(iri: URIRef, kind: str, label: str, synonyms: Iterable[str] = (),
-                  definition: str | None = None, matches: Iterable[URIRef] = ()) -> tuple[Graph, str]:
-    """The triples of a new entity and their Turtle block.
-
-    >>> print(render_entity(FB["chronic-fatigue-syndrome"], "condition", "chronic fatigue syndrome", ["CFS"])[1])
-    fb:chronic-fatigue-syndrome a owl:NamedIndividual, fb:Condition ;
-        rdfs:label "chronic fatigue syndrome" ;
-        skos:altLabel "CFS" .
-    <BLANKLINE>
-    """
-    graph = Graph()
-    graph.add((iri, RDF.type, OWL.NamedIndividual))
-    graph.add((iri, RDF.type, ENTITY_KINDS[kind]))
-    graph.add((iri, RDFS.label, Literal(label)))
-    for synonym in synonyms:
-        graph.add((iri, SKOS.altLabel, Literal(synonym)))
-    if definition:
-        graph.add((iri, SKOS.definition, Literal(definition)))
-    for match in matches:
-        graph.add((iri, SKOS.exactMatch, match))
-    return graph, _block(graph, iri, {p: str(PREFIXES[p]) for p in _FILE_PREFIXES})
 
 
 # ---------------------------------------------------------------------- the change protocol
@@ -408,7 +278,7 @@ def _entity_iri(kg, identifier: str | None, label: str) -> URIRef:
     if identifier is None:
         return _free_iri(kg.rdf, FB, _slug(label))
     iri = expand_curie(identifier) if ":" in identifier else FB[identifier]
-    if iri is None or not str(iri).startswith(str(FB)) or not _PN_LOCAL.match(str(iri)[len(str(FB)):]):
+    if iri is None or not str(iri).startswith(str(FB)) or not is_pn_local(str(iri)[len(str(FB)):]):
         raise RefusedEdit(f"--id {identifier!r} is not a fb: identifier such as fb:chronic-fatigue-syndrome "
                           f"(letters, digits, - . _; put HPO / OMIM / Orphanet terms in --match)")
     if (iri, None, None) in kg.rdf or (None, None, iri) in kg.rdf:
@@ -450,8 +320,8 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
         if len({normalise(n) for n in [label, *synonyms]}) < len(synonyms) + 1:
             raise RefusedEdit("a synonym repeats the label or another synonym: leave it out")
         iri = _entity_iri(kg, identifier, label)
-        triples, block = render_entity(iri, kind, label, synonyms, definition, external)
-        text = _append(work, block)
+        triples, text = render_entity(iri, ENTITY_KINDS[kind], label, synonyms, definition, external)
+        text = _append(work, text)
         expected = work.target.graph + triples
         entity = Entity(curie(str(iri)), label, kg.entity(ENTITY_KINDS[kind]).label, str(iri))
         return text, expected, Edit("added", str(work.path), entity)
@@ -462,10 +332,10 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
 def _append(work: _Workspace, block: str) -> str:
     """The file's text with ``block`` appended (after any prefix it lacks); a new file gets a header."""
     if work.old_text is None or not work.old_text.strip():
-        return _HEADER + _prefix_lines(_FILE_PREFIXES) + "\n" + block
+        return HEADER + prefix_lines(FILE_PREFIXES) + "\n" + block
     text = work.old_text if work.old_text.endswith("\n") else work.old_text + "\n"
-    missing = _missing_prefixes(work.target.prefixes)
-    return text + "\n" + _prefix_lines(missing) + block
+    missing = missing_prefixes(work.target.prefixes)
+    return text + "\n" + prefix_lines(missing) + block
 
 
 def _relation(kg, name: str) -> Entity:
@@ -587,10 +457,10 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
             triples.add((axiom, FB.source, source.ref))
         if note:
             triples.add((axiom, RDFS.comment, Literal(note)))
-        prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
-        block = "".join(_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
-        block += f"{_term(s.ref, prefixes)} {_term(relation.ref, prefixes)} {_term(o.ref, prefixes)} .\n"
-        block += _axiom_block(triples, axiom, prefixes)
+        prefixes = {p: str(PREFIXES[p]) for p in FILE_PREFIXES}
+        block = "".join(subject_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
+        block += f"{term(s.ref, prefixes)} {term(relation.ref, prefixes)} {term(o.ref, prefixes)} .\n"
+        block += axiom_block(triples, axiom, prefixes)
         return _append(work, block), work.target.graph + triples, Edit(
             "added", str(work.path), s, relation, o, tuple(new_sources))
 
@@ -647,9 +517,9 @@ def remove_entity(name: str, *, from_file: Path | str | None = None, data: Itera
         for triple in file.triples((entity.ref, None, None)):
             removed.add(triple)
         for s, p, o in list(file):
-            if (s == entity.ref or o == entity.ref) and _is_relation(work.graph, p):
+            if (s == entity.ref or o == entity.ref) and is_relation(work.graph, p):
                 removed.add((s, p, o))
-                for axiom in _axioms(file, s, p, o):
+                for axiom in axioms_of(file, s, p, o):
                     for triple in file.triples((axiom, None, None)):
                         removed.add(triple)
                 also.append(f"{curie(str(s))} {curie(str(p))} {curie(str(o))}")
@@ -685,7 +555,7 @@ def remove_relation(subject: str, predicate: str, object: str, *, from_file: Pat
             raise RefusedEdit(f"{work.path} does not make {claim}: name the file that does with --from")
         removed = Graph()
         removed.add((s.ref, relation.ref, o.ref))
-        for axiom in _axioms(file, s.ref, relation.ref, o.ref):
+        for axiom in axioms_of(file, s.ref, relation.ref, o.ref):
             for triple in file.triples((axiom, None, None)):
                 removed.add(triple)
         remaining = file - removed
