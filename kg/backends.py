@@ -234,6 +234,13 @@ def _hash_files(files: list[Path], memo_path: Path) -> str:
     return total.hexdigest()[:32]
 
 
+def _cache_error(cache: Path, error: OSError) -> BadData:
+    """One line for a cache that cannot be written, saying which setting moves it."""
+    why = error.strerror or " ".join(str(error).split())[:300]
+    return BadData(f"cannot keep the store cache in {cache}: {why} (set KG_HOME to a writable folder, "
+                   "free some space, or use --backend memory)")
+
+
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
     from .loading import _parse_into
@@ -265,10 +272,13 @@ class OxigraphBackend:
 
         self.files = list(files)
         cache = (cache or cache_dir()) / "oxigraph"
-        key = _hash_files(self.files, cache / "hashes.json")
-        self.path = cache / key
-        if not self.path.is_dir():
-            self._build(cache)
+        try:
+            key = _hash_files(self.files, cache / "hashes.json")
+            self.path = cache / key
+            if not self.path.is_dir():
+                self._build(cache)
+        except OSError as error:  # the cache folder cannot be made or written: a full disk, a read-only home
+            raise _cache_error(cache, error) from None
         self.location = str(self.path)
         try:
             self.store = ox.Store.read_only(str(self.path))
@@ -313,8 +323,9 @@ class OxigraphBackend:
                     store.bulk_load(path=str(path), format=fmt, base_iri=path.as_uri())
                 except SyntaxError as error:
                     raise _load_error(path, error) from None
-                except OSError as error:
-                    raise BadData(f"{path}: cannot read: {error}") from None
+                except OSError as error:  # reading the file, or writing the store (a full disk)
+                    raise BadData(f"{path}: cannot load it into the cache in {cache}: {' '.join(str(error).split())[:300]} "
+                                  "(free some space, or use --backend memory)") from None
             store.flush()
             del store
             try:
