@@ -201,6 +201,10 @@ def _iri(name: str, text: str, given: str) -> URIRef:
     return URIRef(text)
 
 
+# "text", "text"@en or "text"^^datatype, the quotes closed (rdflib's from_n3 reads "abc as abc).
+_N3_LITERAL = re.compile(r'^"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
+
+
 def _literal(name: str, value: str) -> Literal:
     """An N3 literal such as ``"fatigue"@en`` or ``"3"^^xsd:integer``, refused when malformed or ill-typed."""
     import logging
@@ -210,7 +214,7 @@ def _literal(name: str, value: str) -> Literal:
     quiet = logging.getLogger("rdflib.term")
     level, quiet.level = quiet.level, logging.CRITICAL  # rdflib logs a traceback for an ill-typed value
     try:
-        term = from_n3(value, nsm=_namespace_manager())
+        term = from_n3(value, nsm=_namespace_manager()) if _N3_LITERAL.match(value) else None
     except Exception:
         term = None
     finally:
