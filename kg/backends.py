@@ -465,12 +465,13 @@ class EndpointBackend:
         connection = (http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection)(
             parts.hostname, port, timeout=self.timeout)
         expired = threading.Event()
+        opened: list[socket.socket] = []  # the connection hands its socket to the response, so keep it here
 
         def expire() -> None:
             expired.set()
-            if connection.sock is not None:
+            for sock in opened:
                 try:
-                    connection.sock.shutdown(socket.SHUT_RDWR)
+                    sock.shutdown(socket.SHUT_RDWR)
                 except OSError:
                     pass
 
@@ -480,6 +481,7 @@ class EndpointBackend:
         too_slow = EndpointError(f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)")
         try:
             connection.connect()
+            opened.append(connection.sock)
             if expired.is_set():
                 raise too_slow
             target = (parts.path or "/") + (f"?{parts.query}" if parts.query else "")

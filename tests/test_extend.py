@@ -204,9 +204,29 @@ def test_an_add_killed_before_the_rename_leaves_the_file_intact(extensions):
         process.stderr.close()
     assert process.returncode == -signal.SIGKILL
     assert path.read_bytes() == before
+    assert tmp.exists()  # what the killed add left behind
     assert run_kg("show", "cold intolerance").returncode == 2
-    # The lock died with the process: the next add goes through.
-    assert add("symptom", "cold intolerance")["subject"]["id"] == "fb:cold-intolerance"
+    # The lock died with the process: the next add goes through, and clears the leftover.
+    again = run_kg("add", "symptom", "cold intolerance", "--format", "json")
+    assert again.returncode == 0, again.stderr
+    assert json.loads(again.stdout)[0]["subject"]["id"] == "fb:cold-intolerance"
+    assert not tmp.exists() and f"removed {tmp}" in again.stderr
+    assert not list(extensions.glob(".local.ttl.*.tmp"))
+
+
+def test_only_our_own_stale_temporaries_are_removed(extensions):
+    path = extensions / "local.ttl"
+    ours = extensions / ".local.ttl.ab12cd_9.tmp"
+    others = [extensions / ".other.ttl.ab12cd_9.tmp", extensions / "local.ttl.bak", extensions / ".local.ttl.x.tmp"]
+    for leftover in [ours, *others]:
+        leftover.write_text("half a file")
+    old = os.stat(ours).st_mtime - 60
+    for leftover in [ours, *others]:
+        os.utime(leftover, (old, old))
+    add("condition", "hypothyroidism")
+    assert not ours.exists()
+    assert all(p.read_text() == "half a file" for p in others)
+    assert "hypothyroidism" in path.read_text()
 
 
 def test_eight_concurrent_adds_all_land(extensions):
