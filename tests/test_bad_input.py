@@ -178,7 +178,7 @@ def test_a_closed_stdout_is_one_line():
 
 
 def test_export_follows_the_extension_and_says_what_it_wrote(tmp_path):
-    for name, start, fmt in [("x.html", b"<!DOCTYPE html", "html"), ("x.nt", b"<", "nt"), ("x.jsonld", b"[", "jsonld"),
+    for name, start, fmt in [("x.html", b"<!DOCTYPE html", "html"), ("x.nt", (b"<", b"_:"), "nt"), ("x.jsonld", b"[", "jsonld"),
                              ("x.graphml", b"<?xml", "graphml"), ("x.data", b"@prefix", "ttl")]:
         result = run_kg("export", tmp_path / name)
         assert result.returncode == 0, result.stderr
