@@ -265,13 +265,13 @@ TEXT_LIMIT = 5000
 
 
 def _check_text(text: str, what: str, limit: int) -> str:
-    """``text`` trimmed, refused when empty, too long, or holding control characters (a newline, say)."""
+    """``text`` itself, refused when it is too long or holds control characters (a newline, say)."""
     shown = text if len(text) <= 60 else text[:57] + "..."
     if any(unicodedata.category(c) in ("Cc", "Cs") or c in "\u2028\u2029" for c in text):
         raise RefusedEdit(f"{what} {shown!r} holds a control character (a newline or tab, say): write it on one line")
     if len(text) > limit:
         raise RefusedEdit(f"{what} {shown!r} is {len(text):,} characters long; the limit is {limit:,}")
-    return text.strip()
+    return text
 
 
 def _slug(text: str, limit: int = 60) -> str:

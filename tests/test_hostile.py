@@ -264,5 +264,5 @@ def test_hostile_input_is_one_line_and_changes_nothing(case, world):
     else:
         assert line.startswith("kg: error: "), line
     assert case.expect in line, line
-    assert len(line) <= 500, f"{len(line)} characters"
+    assert len(line) <= 1000, f"{len(line)} characters"  # a 100 KB label is never echoed whole
     assert _snapshot(*roots) == before

@@ -175,7 +175,7 @@ def main() -> None:
 
 
 #: Longest message printed; a longer one (a 100 KB label, say) is cut in the middle.
-MESSAGE_LIMIT = 400
+MESSAGE_LIMIT = 1000
 
 
 def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
@@ -184,7 +184,7 @@ def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
     >>> one_line("a\\nb")
     'a b'
     >>> len(one_line("x" * 10_000))
-    400
+    1000
     """
     text = " ".join("".join(c if c.isprintable() else " " for c in message).split())
     if len(text) <= limit:
