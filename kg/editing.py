@@ -223,7 +223,11 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
 
     path = Path(to) if to is not None else default_file()
     if to is None and create:
-        path.parent.mkdir(parents=True, exist_ok=True)  # the default folder may not exist yet
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the default folder may not exist yet
+        except OSError as error:
+            raise BadData(f"{path.parent}: cannot create the extensions folder: {error.strerror or error} "
+                          "(set KG_EXTENSIONS_DIR to a folder you can write to, or give --to)") from None
     path = path.resolve() if path.parent.exists() else path
     if not path.parent.is_dir():
         raise BadData(f"{path}: folder {path.parent} does not exist (create it first)")
@@ -237,17 +241,21 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
         raise RefusedEdit(f"{path}: not a regular file (name a Turtle file with --to)")
     lock = FileLock(str(path.parent / f".{path.name}.lock"))
     try:
-        with lock.acquire(timeout=_LOCK_TIMEOUT):
-            # Every writer of this file holds the lock, so a temporary file older than our
-            # lock was left by a writer that was killed: it is no one's any more.
-            for stale in remove_stale_temporaries(path, time.time()):
-                print(f"kg: removed {stale}, left by an interrupted kg add or kg remove", file=sys.stderr)
-            work = _open(path, data, env, base)
-            new_text, expected, edit = make(work)
-            _commit(work, new_text, expected)
-            return edit
-    except Timeout:
+        held = lock.acquire(timeout=_LOCK_TIMEOUT)
+    except Timeout:  # (a TimeoutError, so before OSError)
         raise BadData(f"{path}: another kg add or kg remove has held it for {_LOCK_TIMEOUT}s (try again)") from None
+    except OSError as error:  # a read-only folder: no lock, so no change
+        raise BadData(f"{path}: cannot take the lock {lock.lock_file}: {error.strerror or error} "
+                      "(choose a folder you can write to)") from None
+    with held:
+        # Every writer of this file holds the lock, so a temporary file older than our
+        # lock was left by a writer that was killed: it is no one's any more.
+        for stale in remove_stale_temporaries(path, time.time()):
+            print(f"kg: removed {stale}, left by an interrupted kg add or kg remove", file=sys.stderr)
+        work = _open(path, data, env, base)
+        new_text, expected, edit = make(work)
+        _commit(work, new_text, expected)
+        return edit
 
 
 def _in_shipped_folder(path: Path) -> bool:

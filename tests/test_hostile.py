@@ -195,6 +195,10 @@ CASES = [
     Case("add-claim-without-source", lambda w: ["add", "relation", "fibromyalgia", "has symptom", "tingling",
                                                 "--status", "supported"], expect="needs a source"),
     Case("remove-shipped-entity", lambda w: ["remove", "entity", "fatigue"], expect="shipped"),
+    Case("add-into-read-only-folder", lambda w: ["add", "condition", "x", "--to", str(w.readonly / "x.ttl")],
+         needs="readonly", expect="Read-only"),
+    Case("add-with-read-only-extensions", lambda w: ["add", "condition", "x"],
+         env=lambda w: {"KG_EXTENSIONS_DIR": str(w.readonly / "extensions")}, needs="readonly", expect="Read-only"),
     Case("add-to-a-folder", lambda w: ["add", "condition", "x", "--to", str(w.tmp / "out")], expect="not a regular file"),
     # Kinds and names.
     Case("compare-with-a-symptom", lambda w: ["compare", "fibromyalgia", "fatigue"], expect="not a condition"),
