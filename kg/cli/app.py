@@ -96,7 +96,7 @@ EndpointOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, help="Seconds an endpoint request may take."),
+    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, max=86400, help="Seconds an endpoint request may take, all of it."),
 ]
 
 

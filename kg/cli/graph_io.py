@@ -37,7 +37,7 @@ def export(
     out: Annotated[str, typer.Argument(metavar="OUT", help="File to write, or - for standard output.", show_default=False)],
     format: Annotated[Optional[str], typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml or html (default: from OUT's extension, else ttl).", show_default=False)] = None,
     focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
-    depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
+    depth: Annotated[Optional[int], typer.Option(max=50, help="html: how many steps around --focus (default 1).", show_default=False)] = None,
     shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
     physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live, or freeze it once laid out (default: live up to 400 nodes).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
