@@ -234,8 +234,8 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
     if not create and not path.exists():
         raise RefusedEdit(f"{path}: no such file (name the extension file with --from)")
     if _in_shipped_folder(path):
-        raise RefusedEdit(f"{path} is in the shipped ontology's folder {loading.ontology_dir()}, whose files load as "
-                          f"shipped; kg only writes extension files (leave out --to, or name a file in "
+        raise RefusedEdit(f"{path} is part of the shipped ontology (every file in {loading.ontology_dir()} loads as "
+                          f"shipped); kg only writes extension files (leave out --to, or name a file in "
                           f"{loading.extensions_dir()})")
     if path.exists() and not path.is_file():
         raise RefusedEdit(f"{path}: not a regular file (name a Turtle file with --to)")

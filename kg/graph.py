@@ -80,7 +80,7 @@ class KnowledgeGraph:
         (the default, or ``KG_BACKEND``), ``memory``, or a SPARQL endpoint's URL, which
         holds its own graph (then no file is read). ``timeout`` bounds endpoint requests.
         """
-        data = [p if isinstance(p, Path) else Path(p) if str(p).strip() else p for p in data]  # "" is refused, not "."
+        data = [Path(p) if str(p).strip() else p for p in data]  # "" stays "" to be refused (Path("") is ".")
         store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
         if data and not hasattr(store, "files"):
             raise BadData(f"--data cannot add files to the endpoint {store.location} (upload them to it with `kg push`)")

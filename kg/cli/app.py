@@ -170,7 +170,7 @@ def main() -> None:
     except KGError as error:
         print(f"kg: error: {one_line(str(error))}", file=sys.stderr)
         sys.exit(error.exit_code)
-    except OutputClosed:  # `kg ... | head` closed the pipe: stop quietly, as git does
+    except (OutputClosed, BrokenPipeError):  # `kg ... | head` closed the pipe: stop quietly, as git does
         sys.exit(141)
 
 
