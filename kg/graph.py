@@ -413,13 +413,51 @@ class KnowledgeGraph:
         from .algorithms import causal_chains
 
         start, end = self.resolve(source), self.resolve(target)
-        G = self.to_networkx(causal_only=True, min_status=min_status)
+        G = self._causal_projection(start, end, max_length, min_status)
         chains = [
             Chain(tuple(G.edges[u, v, key]["claim"] for u, v, key in path))
             for path in causal_chains(G, start.id, end.id, max_length=max_length)
         ]
         chains.sort(key=lambda chain: (len(chain.steps), status_rank(chain.weakest), [s.object.label for s in chain.steps]))
         return chains
+
+    def _causal_projection(self, start: Entity, end: Entity, max_length: int, min_status: str) -> "nx.MultiDiGraph":
+        """The causal claims that lie on some chain of at most ``max_length`` steps from ``start`` to ``end``.
+
+        Walks from both ends with one bound query per step (:func:`kg.algorithms.edges_between`),
+        then reads the provenance of only the links kept: the whole graph is never read.
+        """
+        import networkx as nx
+
+        from .algorithms import edges_between
+
+        causal = [URIRef(str(row.property)) for row in self.select("causal_relations")]
+        G = nx.MultiDiGraph()
+        def step_out(nodes: set) -> list[tuple[str, str, str]]:
+            # One query per node, the node bound as a single term: Oxigraph starts from it.
+            return [
+                (node, str(row.predicate), str(row.object))
+                for node in sorted(nodes)
+                for row in self.select("causal_links", subject=URIRef(node), predicate=causal)
+                if isinstance(row.object, URIRef)
+            ]
+
+        kept = edges_between(start.iri, end.iri, step_out, max_length)
+        claims = []
+        for subject in sorted({u for u, _, _ in kept}):
+            predicates = sorted({URIRef(p) for u, p, _ in kept if u == subject})
+            claims += self._claims(self.select("claims", subject=URIRef(subject), predicate=predicates))
+        for claim in at_least(claims, min_status):
+            if (claim.subject.iri, claim.predicate.iri, claim.object.iri) not in kept:
+                continue
+            for node in (claim.subject, claim.object):
+                G.add_node(node.id, label=node.label, kind=node.kind, iri=node.iri)
+            G.add_edge(
+                claim.subject.id, claim.object.id, key=claim.predicate.id,
+                label=claim.predicate.label, status=claim.status,
+                sources=tuple(s.id for s in claim.sources), claim=claim,
+            )
+        return G
 
     # ------------------------------------------------------------------ reasoning over symptoms
     def differential(self, symptoms: Iterable[EntityRef], *, top: int | None = 5, min_status: str = "any") -> "Differential":
