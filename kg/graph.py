@@ -492,7 +492,14 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ counts and export
     def stats(self) -> Stats:
-        """Entities by class, claims by relation and by evidence status, and what each import brought in."""
+        """Entities by class, claims by relation and by evidence status, and what each import brought in.
+
+        The counts scan the whole store (seconds over the HPO import), so a backend with a
+        cache keeps them beside its store, which never changes under its content key.
+        """
+        return _cached(self.backend, "stats", ("class_counts.rq", "relation_counts.rq", "claims_by_status.rq", "imports.rq"), self._count)
+
+    def _count(self) -> Stats:
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
         counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
@@ -505,6 +512,35 @@ class KnowledgeGraph:
         files = tuple(str(f) for f in self.files) or (self.backend.location,)
         return Stats(self.backend.triple_count(), tuple(counts), files)
 
+
+
+def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
+    """``compute()``, kept in the backend's cache beside its store when it has one.
+
+    The file is keyed on the store's content and on this code and the ``queries`` used, so
+    a store never answers with counts of other content or from other code.
+    """
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(__file__).with_name("model.py"), *(sparql.QUERY_DIR / q for q in queries)):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    cache = backend.cache_file(name, digest.hexdigest()[:16]) if hasattr(backend, "cache_file") else None
+    if cache is None:
+        return compute()
+    try:
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass  # not there yet, or unreadable: compute it again
+    answer = compute()
+    from .fileio import atomic_write
+
+    for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*"):  # from other code
+        stale.unlink(missing_ok=True)
+    atomic_write(cache, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    return answer
 
 
 def _index_code() -> str:
