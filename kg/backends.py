@@ -220,6 +220,50 @@ def _hash_files(files: list[Path], memo_path: Path) -> str:
     return total.hexdigest()[:32]
 
 
+def file_triples(path: Path, memo_path: Path | None = None) -> int:
+    """How many triples the Turtle or N-Triples file ``path`` holds, remembered per file.
+
+    Counted once with Oxigraph's parser (seconds for the HPO import, instead of a minute with
+    rdflib) and kept in the cache with the file's size and modification time, like
+    :func:`_hash_files`, so ``kg sources`` reads no file twice.
+    """
+    import pyoxigraph as ox
+
+    memo_path = memo_path or cache_dir() / "triples.json"
+    try:
+        memo = json.loads(memo_path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        memo = {}
+    try:
+        stat = path.stat()
+    except OSError as error:
+        raise BadData(f"{path}: cannot read: {error.strerror or error}") from None
+    stamp = [stat.st_size, stat.st_mtime_ns]
+    known = memo.get(str(path))
+    if known is not None and known[0] == stamp:
+        return known[1]
+    fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix, "TURTLE"))
+    try:
+        # Distinct triples, as a graph holds them: a file rarely repeats one, and when it does
+        # the in-memory store is small, so only the large, repetition-free case streams.
+        if stat.st_size < 16 << 20:
+            store = ox.Store()
+            store.bulk_load(path=str(path), format=fmt, base_iri=path.as_uri())
+            count = len(store)
+        else:
+            count = sum(1 for _ in ox.parse(path=str(path), format=fmt, base_iri=path.as_uri()))
+    except SyntaxError as error:
+        raise _load_error(path, error) from None
+    except OSError as error:
+        raise BadData(f"{path}: cannot read: {error}") from None
+    memo[str(path)] = [stamp, count]
+    from .fileio import atomic_write
+
+    memo_path.parent.mkdir(parents=True, exist_ok=True)
+    atomic_write(memo_path, json.dumps(memo).encode())
+    return count
+
+
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
     from .loading import _parse_into
