@@ -382,6 +382,20 @@ class OxigraphBackend:
 
         return self.store.dump(format=ox.RdfFormat.N_TRIPLES, from_graph=ox.DefaultGraph())
 
+    #: The formats :meth:`dump` writes, by export name.
+    DUMP_FORMATS = {"nt": "N_TRIPLES", "ttl": "TURTLE", "jsonld": "JSON_LD"}
+
+    def dump(self, out, fmt: str) -> None:
+        """Write the whole graph to the binary file ``out`` as ``fmt`` (nt, ttl or jsonld).
+
+        Oxigraph serialises straight from the store as it reads it, so memory does not grow
+        with the graph.
+        """
+        import pyoxigraph as ox
+
+        self.store.dump(output=out, format=getattr(ox.RdfFormat, self.DUMP_FORMATS[fmt]), from_graph=ox.DefaultGraph(),
+                        prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
+
 
 # ---------------------------------------------------------------------- any SPARQL endpoint
 def values_clause(bindings: Mapping[str, Identifier]) -> str:

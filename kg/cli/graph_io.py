@@ -43,12 +43,14 @@ def export(
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
     """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML or an interactive HTML explorer."""
-    from ..export import export as export_graph
-    from ..fileio import atomic_write
+    from ..export import export_to
+    from ..fileio import atomic_file
 
-    payload = export_graph(g, format, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
+    options = dict(focus=focus, depth=depth, shared=shared, physics=physics, title=title)
     if str(out) == "-":
-        sys.stdout.buffer.write(payload)
+        export_to(g, format, sys.stdout.buffer, **options)
         return
-    atomic_write(out, payload)
-    typer.echo(f"wrote {out} ({format}, {len(payload):,} bytes)", err=True)
+    with atomic_file(out) as handle:
+        export_to(g, format, handle, **options)
+        size = handle.tell()
+    typer.echo(f"wrote {out} ({format}, {size:,} bytes)", err=True)
