@@ -114,7 +114,9 @@ class MemoryBackend:
         self.files = list(files)
 
     def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        return self.graph.query(_prepared(text), initBindings=dict(bindings))
+        result = self.graph.query(_prepared(text), initBindings=dict(bindings))
+        result.bindings  # rdflib evaluates lazily: evaluate now, within the caller's time limit
+        return result
 
     def triple_count(self) -> int:
         return len(self.graph)

@@ -16,6 +16,7 @@ from rdflib.term import Identifier
 from . import loading, sparql
 from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend, with_values
 from .errors import BadData, EmptyResult, UnknownEntity
+from .limits import running
 from .model import (
     Chain,
     Claim,
@@ -111,7 +112,8 @@ class KnowledgeGraph:
         if many:
             text = with_values(text, many)
             bindings = {key: value for key, value in bindings.items() if key not in many}
-        return self.backend.query(sparql.PROLOGUE + text, bindings)
+        with running(f"query {name}", self.timeout):
+            return self.backend.query(sparql.PROLOGUE + text, bindings)
 
     def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.
@@ -122,7 +124,8 @@ class KnowledgeGraph:
         True
         """
         sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
-        return self.backend.query(sparql.PROLOGUE + text, dict(params or {}))
+        with running(f"query {where}" if where != "query" else "the query", self.timeout):
+            return self.backend.query(sparql.PROLOGUE + text, dict(params or {}))
 
     # ------------------------------------------------------------------ entities and names
     @cached_property

@@ -33,3 +33,52 @@ def test_a_failed_export_leaves_the_old_file(tmp_path):
     result = run_kg("export", out, "--format", "ttl", "--focus", "fibromyalgia")
     assert result.returncode != 0 and out.read_text(encoding="utf-8") == "old"
     assert [p.name for p in tmp_path.iterdir()] == ["graph.ttl"]
+
+
+# ---------------------------------------------------------------------- stoppable queries
+RUNAWAY = "SELECT * WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i }"  # billions of rows on the shipped graph
+RUNAWAY_FILE = "tests/data/runaway.rq"
+
+
+def start_kg(*args, env=None):
+    import os
+    import subprocess
+
+    from conftest import KG, ROOT
+
+    environment = {k: v for k, v in os.environ.items() if k != "KG_DATA"}
+    environment.update(env or {})
+    return subprocess.Popen([KG, *args], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            env=environment, cwd=ROOT)
+
+
+def test_ctrl_c_stops_a_runaway_local_query_with_one_line():
+    import signal
+    import time
+
+    process = start_kg("query", RUNAWAY, env={"KG_MAX_MEMORY": "100000"})
+    time.sleep(4)  # well into the query (a cold start takes about a second)
+    assert process.poll() is None, process.stderr.read()
+    process.send_signal(signal.SIGINT)
+    out, err = process.communicate(timeout=20)
+    assert process.returncode == 130
+    assert err == "kg: interrupted\n"
+
+
+def test_timeout_applies_to_local_queries_and_names_the_query():
+    result = run_kg("query", RUNAWAY, "--timeout", "1")
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == ["kg: error: the query ran out of time after 1 s (raise --timeout, or ask a narrower question)"]
+    on_rdflib = run_kg("query", "--file", RUNAWAY_FILE, "--timeout", "1", "--backend", "memory")
+    assert on_rdflib.returncode == 1
+    assert on_rdflib.stderr.splitlines() == [
+        f"kg: error: query {RUNAWAY_FILE} ran out of time after 1 s (raise --timeout, or ask a narrower question)"]
+
+
+def test_a_query_that_eats_memory_is_stopped_with_one_line():
+    result = run_kg("query", "SELECT ?a WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i } ORDER BY ?a LIMIT 1",
+                    env={"KG_MAX_MEMORY": "400"})
+    assert result.returncode == 1
+    assert result.stderr.splitlines() == [
+        "kg: error: stopped while running the query: memory use passed 400 MB "
+        "(ask a narrower question, or raise KG_MAX_MEMORY, in MB)"]

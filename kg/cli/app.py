@@ -85,7 +85,8 @@ EndpointOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, help="Seconds an endpoint request may take."),
+    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1,
+                 help="Seconds any one query may take, on every backend (an endpoint request, a local query)."),
 ]
 
 
@@ -144,8 +145,10 @@ def emit(records: list, columns: Columns, fmt: OutputFormat, *, title: str | Non
 
 def main() -> None:
     """Entry point of the `kg` console script: a user's error is one line and a non-zero exit."""
+    from ..limits import supervise
+
     try:
-        app()
+        supervise(app)  # Ctrl-C, --timeout and the memory ceiling stop even a query running in Rust
     except KGError as error:
         message = " ".join(str(error).split())
         print(f"kg: error: {message}", file=sys.stderr)
