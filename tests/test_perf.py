@@ -4,6 +4,8 @@ No timing assertions: each test checks the behaviour a fast path must keep (the 
 answer as the reference, the one-line message, the exit status), in real processes.
 """
 
+import json
+
 import pytest
 from rdflib import Graph
 from rdflib.compare import isomorphic
@@ -82,3 +84,63 @@ def test_a_query_that_eats_memory_is_stopped_with_one_line():
     assert result.stderr.splitlines() == [
         "kg: error: stopped while running the query: memory use passed 400 MB "
         "(ask a narrower question, or raise KG_MAX_MEMORY, in MB)"]
+
+
+# ---------------------------------------------------------------------- validating with an import
+HPO_DATA = __import__("conftest").ROOT / "tests" / "data" / "hpo"
+CLAIM = """@prefix fb: <https://w3id.org/fibro-b12/kg#> .
+@prefix src: <https://w3id.org/fibro-b12/source/> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix HP: <http://purl.obolibrary.org/obo/HP_> .
+@prefix ORPHA: <http://www.orpha.net/ORDO/Orphanet_> .
+
+fb:tiredness-syndrome a owl:NamedIndividual, fb:Condition ;
+    rdfs:label "tiredness syndrome" .
+
+fb:tiredness-syndrome fb:hasSymptom {target} .
+[] a owl:Axiom ; owl:annotatedSource fb:tiredness-syndrome ; owl:annotatedProperty fb:hasSymptom ;
+   owl:annotatedTarget {target} ; fb:source src:article ; fb:evidenceStatus fb:unsupported .
+"""
+
+
+@pytest.fixture(scope="module")
+def imported(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("validate-home")
+    env = {"KG_HOME": str(folder)}
+    result = run_kg("import", "hpo", "--obo", HPO_DATA / "hp.obo", "--hpoa", HPO_DATA / "phenotype.hpoa", env=env)
+    assert result.returncode == 0, result.stderr
+    return folder, env
+
+
+def test_an_import_is_checked_once_and_files_against_what_it_says(imported, tmp_path):
+    folder, env = imported
+    assert run_kg("validate", env=env).returncode == 0
+    records = sorted((folder / "cache" / "validated").glob("*.json"))
+    assert len(records) == 1
+    stamp = records[0].stat().st_mtime_ns
+    # A claim about an imported phenotype is valid: the import says it is a symptom (an
+    # unknown HP term would be reported, as the next file's disease is).
+    good = tmp_path / "good.ttl"
+    good.write_text(CLAIM.replace("{target}", "HP:0001903"), encoding="utf-8")
+    result = run_kg("validate", good, env=env)
+    assert result.returncode == 0, result.stdout
+    # An imported disease is not a symptom: the problem is the user's file's, at its line.
+    bad = tmp_path / "bad.ttl"
+    bad.write_text(CLAIM.replace("{target}", "ORPHA:35858"), encoding="utf-8")
+    result = run_kg("validate", bad, "--format", "json", env=env)
+    assert result.returncode == 1
+    problems = json.loads(result.stdout)
+    assert problems and all(p["file"] == str(bad) for p in problems)
+    assert [p["problem"] for p in problems] == ["the object of a 'has symptom' claim must be a symptom (here: ORPHA:35858)"]
+    assert records[0].stat().st_mtime_ns == stamp  # the import was not checked again
+
+
+def test_a_damaged_import_is_reported(tmp_path):
+    env = {"KG_HOME": str(tmp_path)}
+    imports = tmp_path / "data" / "imports"
+    imports.mkdir(parents=True)
+    (imports / "broken.nt").write_text("<urn:a> <urn:b> <urn:c> .\n<urn:a> <urn:b> .\n", encoding="utf-8")
+    result = run_kg("validate", env=env)
+    assert result.returncode == 1
+    assert f"{imports / 'broken.nt'}: file: invalid N-Triples" in result.stdout
