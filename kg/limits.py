@@ -125,9 +125,11 @@ def supervise(work: Callable[[], T]) -> T:
                           "(raise --timeout, or ask a narrower question)", 1)
             used = resident_bytes()
             if used is not None and used > ceiling:
-                doing = f" while running {current[0]}" if current is not None else ""
-                _stop(f"error: stopped{doing}: memory use passed {ceiling >> 20} MB "
-                      "(ask a narrower question, or raise KG_MAX_MEMORY, in MB)", 1)
+                if current is not None:
+                    _stop(f"error: stopped while running {current[0]}: memory use passed {ceiling >> 20} MB "
+                          "(ask a narrower question, or raise KG_MAX_MEMORY, in MB)", 1)
+                _stop(f"error: stopped: memory use passed {ceiling >> 20} MB, nothing was changed "
+                      "(set KG_MAX_MEMORY, in MB, to allow more)", 1)
     except KeyboardInterrupt:
         _stop("interrupted", INTERRUPTED)
     if "error" in outcome:
