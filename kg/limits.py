@@ -128,7 +128,7 @@ def supervise(work: Callable[[], T]) -> T:
                 if current is not None:
                     _stop(f"error: stopped while running {current[0]}: memory use passed {ceiling >> 20} MB "
                           "(ask a narrower question, or raise KG_MAX_MEMORY, in MB)", 1)
-                _stop(f"error: stopped: memory use passed {ceiling >> 20} MB, nothing was changed "
+                _stop(f"error: stopped: memory use passed {ceiling >> 20} MB "
                       "(set KG_MAX_MEMORY, in MB, to allow more)", 1)
     except KeyboardInterrupt:
         _stop("interrupted", INTERRUPTED)
