@@ -350,13 +350,16 @@ class KnowledgeGraph:
         entity = self.resolve(name)
         fields: dict[str, list[str]] = {}
         for row in self.select("entity_details", entity=entity.ref):
-            value = curie(str(row.value)) if row.field.value == "identifier" else str(row.value)
+            value = curie(str(row.value)) if row.field.value in ("identifier", "close match") else str(row.value)
             fields.setdefault(str(row.field), []).append(value)
         classes = sorted(
             {self.entity(row["class"]) for row in self.select("classes_of", entity=entity.ref)
              if str(row["class"]) != "http://www.w3.org/2002/07/owl#NamedIndividual"},
             key=lambda e: e.id,
         )
+        outgoing = tuple(self.claims(subject=entity, min_status=min_status))
+        incoming = tuple(self.claims(object=entity, min_status=min_status))
+        facts = self.source_details([entity, *{s for c in outgoing + incoming for s in c.sources}])
         return EntityDetails(
             entity=entity,
             classes=tuple(classes),
@@ -365,9 +368,26 @@ class KnowledgeGraph:
             identifiers=tuple(sorted(set(fields.get("identifier", [])))),
             comments=tuple(sorted(set(fields.get("comment", [])))),
             citation=(fields.get("citation") or [None])[0],
-            outgoing=tuple(self.claims(subject=entity, min_status=min_status)),
-            incoming=tuple(self.claims(object=entity, min_status=min_status)),
+            outgoing=outgoing,
+            incoming=incoming,
+            close_matches=tuple(sorted(set(fields.get("close match", [])))),
+            source_facts={k: tuple(sorted(set(v))) for k, v in facts.get(entity.id, {}).items()},
+            evidence_kinds={source: kinds["evidence kind"][0] for source, kinds in facts.items() if "evidence kind" in kinds},
         )
+
+    def source_details(self, sources: Iterable[EntityRef]) -> dict[str, dict[str, list[str]]]:
+        """Link, DOI, PMID and evidence kind of each of ``sources``, by source id and field.
+
+        >>> KnowledgeGraph.load().source_details(["Carmel2003"])["src:Carmel2003"]["evidence kind"]
+        ['primary study']
+        """
+        refs = [self.resolve(s).ref for s in sources]
+        if not refs:
+            return {}
+        facts: dict[str, dict[str, list[str]]] = {}
+        for row in self.select("source_details", source=refs):
+            facts.setdefault(self.entity(row.source).id, {}).setdefault(str(row.field), []).append(str(row.value))
+        return facts
 
     # ------------------------------------------------------------------ graph algorithms
     def to_networkx(self, *, causal_only: bool = False, min_status: str = "any") -> "nx.MultiDiGraph":
@@ -471,7 +491,7 @@ class KnowledgeGraph:
 
         >>> g = KnowledgeGraph.load()
         >>> [c.condition.label for c in g.differential(["tingling", "gait problems", "memory loss"]).candidates]
-        ['vitamin B12 deficiency']
+        ['vitamin B12 deficiency', 'subacute combined degeneration']
         >>> [c.condition.label for c in g.differential(["chronic pain", "itchiness", "stomach cramps"]).candidates]
         ['fibromyalgia']
         """

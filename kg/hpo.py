@@ -21,7 +21,8 @@ How the HPO data is modelled:
 - A curated entity that declares ``skos:exactMatch`` with an HPO term or a disease (for
   example fb:fatigue and HP:0012378, fb:pernicious-anaemia and OMIM:170900) *is* that
   term: the import uses the curated IRI in its place and adds no second label, so curated
-  and imported claims about it meet in one entity.
+  and imported claims about it meet in one entity. A ``skos:closeMatch`` (vitamin B12
+  deficiency and HP:0100502, a laboratory finding) is only close: the term stays its own entity.
 """
 
 import importlib.util

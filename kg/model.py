@@ -139,6 +139,12 @@ class EntityDetails:
     citation: str | None
     outgoing: tuple[Claim, ...]
     incoming: tuple[Claim, ...]
+    #: External terms close to this entity but not the same (skos:closeMatch): shown, never merged.
+    close_matches: tuple[str, ...] = ()
+    #: For a source: its links, DOI, PMID and evidence kind, by field name.
+    source_facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    #: The evidence kind of every source its claims cite, by source id.
+    evidence_kinds: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict:
         return {
@@ -147,8 +153,11 @@ class EntityDetails:
             "definition": self.definition,
             "synonyms": list(self.synonyms),
             "identifiers": list(self.identifiers),
+            "close_matches": list(self.close_matches),
             "comments": list(self.comments),
             "citation": self.citation,
+            **{key.replace(" ", "_"): list(values) for key, values in self.source_facts.items()},
+            "evidence_kinds": dict(self.evidence_kinds),
             "outgoing": [c.to_dict() for c in self.outgoing],
             "incoming": [c.to_dict() for c in self.incoming],
         }

@@ -15,7 +15,7 @@ HPO_DATA = ROOT / "tests" / "data" / "hpo"
 OBO, HPOA = HPO_DATA / "hp.obo", HPO_DATA / "phenotype.hpoa"
 PERNICIOUS_ANAEMIA = "OMIM:170900"  # curated as fb:pernicious-anaemia (skos:exactMatch)
 INTRINSIC_FACTOR_DEFICIENCY = "OMIM:261000"  # curated as fb:congenital-intrinsic-factor-deficiency
-IMERSLUND_GRASBECK = "ORPHA:35858"  # not curated: imported as a new condition
+IMERSLUND_GRASBECK = "ORPHA:35858"  # curated as fb:imerslund-grasbeck-syndrome (skos:exactMatch)
 GITELMAN = "OMIM:263800"  # fatigue, by a published clinical study (PCS)
 COQ10_DEFICIENCY = "OMIM:607426"  # fatigue, by electronic annotation only (IEA)
 PORPHYRIA = "ORPHA:100924"  # has a NOT annotation
@@ -104,6 +104,20 @@ def test_curated_entities_and_imported_terms_are_one_entity(home):
     assert not [h for h in kg_json("search", "fatigue", env=env) if h["label"] == "Fatigue"]
 
 
+def test_a_close_match_stays_its_own_term(home):
+    # fb:vitamin-b12-deficiency is only a skos:closeMatch of HP:0100502 (a laboratory finding):
+    # the diseases annotated with the finding get the HPO term, not the curated condition.
+    env, _ = home
+    finding = kg_json("show", "HP:0100502", env=env)
+    assert finding["id"] == "HP:0100502" and finding["label"] == "Decreased circulating vitamin B12 concentration"
+    carriers = {c["subject"]["id"] for c in finding["incoming"] if c["predicate"]["id"] == "fb:hasSymptom"}
+    matches = curated_matches()
+    annotated = {row["database_id"] for row in annotation_lines_all() if row["hpo_id"] == "HP:0100502"}
+    assert annotated and carriers == {matches.get(d, d) for d in annotated}
+    deficiency = kg_json("show", "vitamin B12 deficiency", env=env)
+    assert deficiency["close_matches"] == ["HP:0100502"] and "HP:0100502" not in deficiency["identifiers"]
+
+
 def test_evidence_codes_decide_the_status(home):
     env, _ = home
     claims = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={GITELMAN}", env=env)
@@ -116,7 +130,8 @@ def test_evidence_codes_decide_the_status(home):
 
 def test_frequency_is_kept_by_name(home):
     env, _ = home
-    rows = kg_json("query", "--name", "hpo_annotations", "--param", f"condition={IMERSLUND_GRASBECK}", env=env)
+    # The import files ORPHA:35858's annotations under the curated entity that matches it.
+    rows = kg_json("query", "--name", "hpo_annotations", "--param", "condition=fb:imerslund-grasbeck-syndrome", env=env)
     frequencies = {row["frequency"] for row in rows if row["frequency"]}
     assert frequencies and frequencies <= {"Obligate", "Very frequent", "Frequent", "Occasional", "Very rare"}
 

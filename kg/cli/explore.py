@@ -37,22 +37,31 @@ def search(
     )
 
 
+# Short names of the evidence kinds, for the narrow column of `kg show`'s table.
+_SHORT_KINDS = {"systematic review": "sys. review", "narrative review": "review", "primary study": "study",
+                "consumer article": "consumer", "ontology resource": "ontology"}
+
+
 @app.command()
 @graph_command
 def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format: FormatOption = OutputFormat.table):
     """Everything about one entity: type, definition, synonyms, identifiers, every relation in and out."""
     details = g.show(entity, min_status=min_status.value)
+
+    def evidence(claim) -> list[str]:  # the kinds of its sources, next to the status
+        return sorted({details.evidence_kinds[s.id] for s in claim.sources if s.id in details.evidence_kinds})
+
     relations = [
         {"direction": "out", "relation": c.predicate.label, "other": c.object.to_dict(), "status": c.status,
-         "sources": [s.id for s in c.sources], "note": c.note}
+         "evidence": evidence(c), "sources": [s.id for s in c.sources], "note": c.note}
         for c in details.outgoing
     ] + [
         {"direction": "in", "relation": c.predicate.label, "other": c.subject.to_dict(), "status": c.status,
-         "sources": [s.id for s in c.sources], "note": c.note}
+         "evidence": evidence(c), "sources": [s.id for s in c.sources], "note": c.note}
         for c in details.incoming
     ]
     columns = [("direction", "direction"), ("relation", "relation"), ("id", "other.id"), ("label", "other.label"),
-               ("status", "status"), ("sources", "sources"), ("note", "note")]
+               ("status", "status"), ("evidence", "evidence"), ("sources", "sources"), ("note", "note")]
     if format is OutputFormat.json:
         write(details.to_dict(), columns, "json")
         return
@@ -70,13 +79,18 @@ def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format:
         ("definition", details.definition),
         ("synonyms", ", ".join(details.synonyms)),
         ("identifiers", ", ".join(details.identifiers)),
+        ("close matches", ", ".join(f"{m} (close, not the same)" for m in details.close_matches)),
         ("citation", details.citation),
+        *((name, ", ".join(details.source_facts[name])) for name in ("evidence kind", "link", "doi", "pmid")
+          if name in details.source_facts),
         ("notes", " ".join(details.comments)),
     ]
     for name, value in facts:
         if value:
             console.print(f"  [dim]{name}:[/] {escape(value)}")
     if relations:
+        for row in relations:  # one or two words each keep the table narrow; JSON and CSV keep the labels
+            row["evidence"] = [_SHORT_KINDS.get(kind, kind) for kind in row["evidence"]]
         write(relations, columns, "table", title="Relations")
 
 

@@ -35,17 +35,27 @@ def stats(g, format: FormatOption = OutputFormat.table):
 def export(
     g,
     out: Annotated[Path, typer.Argument(metavar="OUT", help="File to write, or - for standard output.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml or html.")] = "ttl",
+    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, html, or kgx (OUT is a folder: nodes.tsv, edges.tsv).")] = "ttl",
     focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
     depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
     shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
     physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live, or freeze it once laid out (default: live up to 400 nodes).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
-    """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML or an interactive HTML explorer."""
+    """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML, an interactive HTML explorer, or KGX TSV (a folder)."""
     from ..export import export_to
     from ..fileio import atomic_file
 
+    if format == "kgx":  # a folder of two TSV files, written by its own atomic writer
+        from ..export.kgx import write_kgx
+
+        if str(out) == "-" or any(v is not None for v in (focus, depth, shared, physics, title)):
+            from ..errors import BadExportOption
+
+            raise BadExportOption("--format kgx writes a folder (give OUT as a folder name) and takes no html options")
+        nodes, edges = write_kgx(g, out)
+        typer.echo(f"wrote {out}/nodes.tsv ({nodes:,} nodes) and {out}/edges.tsv ({edges:,} edges) (kgx)", err=True)
+        return
     options = dict(focus=focus, depth=depth, shared=shared, physics=physics, title=title)
     if str(out) == "-":
         export_to(g, format, sys.stdout.buffer, **options)
