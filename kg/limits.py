@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import TypeVar
 
-__all__ = ["running", "supervise", "memory_ceiling", "resident_bytes", "INTERRUPTED"]
+__all__ = ["running", "current", "supervise", "memory_ceiling", "resident_bytes", "INTERRUPTED"]
 
 T = TypeVar("T")
 
@@ -37,9 +37,9 @@ def running(what: str, timeout: float | None) -> Iterator[None]:
     """Mark that the query ``what`` runs for the duration of the block, allowed ``timeout`` seconds.
 
     >>> with running("query shared_symptoms", 30):
-    ...     _current[0]
+    ...     current()
     'query shared_symptoms'
-    >>> _current is None
+    >>> current() is None
     True
     """
     global _current
@@ -48,6 +48,11 @@ def running(what: str, timeout: float | None) -> Iterator[None]:
         yield
     finally:
         _current = previous
+
+
+def current() -> str | None:
+    """What the query under way is (as given to :func:`running`), or None between queries."""
+    return _current[0] if _current is not None else None
 
 
 def memory_ceiling() -> int:
