@@ -1,5 +1,6 @@
 """The HTML explorer without a browser: its data model, the exported file, and the export options."""
 
+import importlib
 import itertools
 import json
 import re
@@ -86,11 +87,12 @@ def test_focus_page_is_the_neighbourhood_and_the_sources_behind_it(g):
     page = page_data(g, focus="vitamin B12", depth=2)
     G = g.to_networkx()
     near = set(neighbourhood(G, "fb:vitamin-b12", depth=2))
-    ids = {n.id for n in page.nodes}
+    ids = {n.id for n in page.nodes if not n.nearby}
     assert {i for i in ids if G.nodes[i]["kind"] != "source"} == near
-    assert {s for e in page.edges for s in e.sources} <= ids
+    assert {s for e in page.edges if not e.nearby for s in e.sources} <= ids
     assert page.focus == "fb:vitamin-b12" and page.mode == "focus"
-    assert len(page_data(g, focus="vitamin B12", depth=1).nodes) < len(page.nodes)
+    shown = [n for n in page_data(g, focus="vitamin B12", depth=1).nodes if not n.nearby]
+    assert len(shown) < len(ids)
 
 
 def test_focus_on_a_source_shows_the_claims_it_is_cited_for(g):
@@ -148,7 +150,7 @@ def test_untrusted_text_is_escaped_in_the_page(tmp_path):
     probe = next(n for n in page["nodes"] if n["id"] == "fb:xss-probe")
     assert probe["label"] == XSS_LABEL and "line\u2028separator" in probe["synonyms"]
     network = embedded(html, "kg-network")
-    assert any(n["label"] == XSS_LABEL for n in network["nodes"])
+    assert any(n["title"].startswith(XSS_LABEL) for n in network["nodes"])  # vis-network 9 shows titles as text
 
 
 @pytest.mark.parametrize("args,message", [
@@ -176,10 +178,10 @@ def test_focus_page_reads_the_same_neighbourhood_as_the_whole_graph(g, focus, de
     near = set(neighbourhood(G, g.resolve(focus).id, depth))
     edges = {f"{u} {key} {v}" for u, v, key in G.edges(keys=True) if u in near and v in near}
     page = page_data(g, focus=focus, depth=depth)
-    assert {edge.id for edge in page.edges} == edges
+    assert {edge.id for edge in page.edges if not edge.nearby} == edges
     cited = {s for u, v, claim in G.edges(data="claim") if u in near and v in near
              for s in (x.id for x in claim.sources + claim.contested_by) if s in G}
-    assert {node.id for node in page.nodes} == near | cited
+    assert {node.id for node in page.nodes if not node.nearby} == near | cited
     whole = {node.id: node for node in page_data(g).nodes}
     for node in page.nodes:  # the same details as the whole graph's page gives
         assert (node.label, node.kind, node.classes, node.definition, node.synonyms, node.identifiers,
@@ -187,3 +189,93 @@ def test_focus_page_reads_the_same_neighbourhood_as_the_whole_graph(g, focus, de
                                                   whole[node.id].definition, whole[node.id].synonyms,
                                                   whole[node.id].identifiers, whole[node.id].comments,
                                                   whole[node.id].citation)
+
+
+@pytest.mark.parametrize("focus,depth", [("fatigue", 1), ("vitamin B12", 2), ("H2 blockers", 1)])
+def test_a_focused_page_carries_the_next_ring_hidden_for_expanding(g, focus, depth):
+    G = g.to_networkx()
+    entity = g.resolve(focus).id
+    entities = G.subgraph(n for n, kind in G.nodes(data="kind") if kind != "source")
+    ring = set(neighbourhood(entities, entity, depth + 1)) - set(neighbourhood(entities, entity, depth))
+    page = page_data(g, focus=focus, depth=depth)
+    nearby = {n.id for n in page.nodes if n.nearby and n.kind != "source"}
+    assert ring and nearby == ring
+    within = set(neighbourhood(entities, entity, depth + 1))
+    claims = {f"{u} {key} {v}" for u, v, key in G.edges(keys=True) if u in within and v in within}
+    assert {e.id for e in page.edges} == claims
+    assert all(e.nearby == (e.source in ring or e.target in ring) for e in page.edges)
+
+
+def test_nodes_are_sized_by_how_connected_they_are_not_by_name(g):
+    from kg.export.html import _vis_data
+
+    page = page_data(g)
+    nodes, _, options = _vis_data(page)
+    size = {n["id"]: n["size"] for n in nodes}
+    degree = {n.id: n.degree for n in page.nodes if n.kind != "source"}
+    hub = max(degree, key=degree.get)
+    assert hub in (FIBROMYALGIA, B12_DEFICIENCY)
+    assert size[hub] == max(size.values())
+    by_degree = sorted(degree, key=degree.get)
+    assert all(size[a] <= size[b] for a, b in zip(by_degree, by_degree[1:]))
+    assert all("label" not in n for n in nodes)  # the page draws names itself, decluttered
+    assert options["physics"]["enabled"] is False and all("x" in n and "y" in n for n in nodes if not n["id"].startswith("src:"))
+
+
+@pytest.mark.parametrize("options", [{}, {"focus": "vitamin B12"}, {"shared": ("fibromyalgia", "B12 deficiency")}])
+def test_the_layout_separates_nodes_and_keeps_components_together(g, options):
+    from kg.export.html import _vis_data
+
+    nodes, _, _ = _vis_data(page_data(g, **options))
+    placed = [(n["x"], n["y"], n["size"]) for n in nodes if "x" in n and not n.get("hidden")]
+    for (x1, y1, r1), (x2, y2, r2) in itertools.combinations(placed, 2):
+        assert (x1 - x2) ** 2 + (y1 - y2) ** 2 >= (r1 + r2) ** 2  # no two shapes overlap
+    xs, ys = [p[0] for p in placed], [p[1] for p in placed]
+    assert max(xs) - min(xs) < 4 * (max(ys) - min(ys)) and max(ys) - min(ys) < 4 * (max(xs) - min(xs))
+
+
+LINKED_SOURCES = """\
+@prefix fb: <https://w3id.org/fibro-b12/kg#> .
+@prefix src: <https://w3id.org/fibro-b12/source/> .
+@prefix owl: <http://www.w3.org/2002/07/owl#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+
+src:Linked2020 a fb:Source ; rdfs:label "Linked 2020, a study with every kind of link" ;
+    rdfs:seeAlso <https://doi.org/10.1000/xyz123>, <javascript:alert(1)>, <https://example.org/paper> ;
+    fb:doi "10.1000/xyz123" ; fb:pmid "12345678", "not-a-number" ; fb:evidenceKind fb:primary-study .
+fb:primary-study rdfs:label "primary study" .
+fb:linked-symptom a owl:NamedIndividual, fb:Symptom ; rdfs:label "linked symptom" ;
+    skos:exactMatch <http://purl.obolibrary.org/obo/HP_0012378> .
+fb:fibromyalgia fb:hasSymptom fb:linked-symptom .
+[] a owl:Axiom ; owl:annotatedSource fb:fibromyalgia ; owl:annotatedProperty fb:hasSymptom ;
+   owl:annotatedTarget fb:linked-symptom ; fb:source src:Linked2020 ; fb:evidenceStatus fb:supported .
+"""
+
+
+def test_sources_carry_their_links_and_evidence_kind_and_only_web_links(tmp_path):
+    data = tmp_path / "linked.ttl"
+    data.write_text(LINKED_SOURCES, encoding="utf-8")
+    out = tmp_path / "linked.html"
+    result = run_kg("export", "--data", data, "--format", "html", out, "--focus", "linked symptom")
+    assert result.returncode == 0, result.stderr
+    html = out.read_text(encoding="utf-8")
+    page = embedded(html, "kg-page")
+    source = next(n for n in page["nodes"] if n["id"] == "src:Linked2020")
+    assert source["evidence_kind"] == "primary study"
+    urls = [url for _, url in source["links"]]
+    assert urls == ["https://doi.org/10.1000/xyz123", "https://pubmed.ncbi.nlm.nih.gov/12345678/", "https://example.org/paper"]
+    assert "javascript:" not in html.split('id="kg-page"')[1].split("</script>")[0]
+    symptom = next(n for n in page["nodes"] if n["id"] == "fb:linked-symptom")
+    assert symptom["identifiers"] == ["HP:0012378"] and page["identifierLinks"]["HP"].startswith("https://hpo.jax.org/")
+
+
+def test_a_next_ring_too_big_to_carry_is_left_out_and_the_shown_part_is_whole(g, monkeypatch):
+    html_export = importlib.import_module("kg.export.html")  # kg.export.html is also a function
+
+    full = page_data(g, focus="vitamin B12", depth=1)
+    monkeypatch.setattr(html_export, "NEARBY_LIMIT", 3)
+    small = page_data(g, focus="vitamin B12", depth=1)
+    assert any(n.nearby for n in full.nodes) and not any(n.nearby for n in small.nodes + small.edges)
+    assert {n.id for n in small.nodes} == {n.id for n in full.nodes if not n.nearby}
+    assert {e.id for e in small.edges} == {e.id for e in full.edges if not e.nearby}

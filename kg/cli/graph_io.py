@@ -39,7 +39,7 @@ def export(
     focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
     depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
     shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
-    physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live, or freeze it once laid out (default: live up to 400 nodes).", show_default=False)] = None,
+    physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live after the page opens (default: off; the page opens laid out and still).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
     """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML, an interactive HTML explorer, or KGX TSV (a folder)."""

@@ -1,16 +1,20 @@
 """The interactive HTML explorer: one self-contained page to browse the graph in a browser.
 
 :func:`page_data` builds what the page shows (nodes, claims, details, shared symptoms,
-highlight sets, legend) from the library's answers; :func:`html` turns it into a pyvis
-network and renders it with this package's own template, vis-network inlined, so that the
-page opens from disk with no network at all. Every text from the graph reaches the page as
-JSON escaped for a ``<script>`` element and is put into the DOM with ``textContent`` only.
+highlight sets, legend) from the library's answers; :func:`html` lays it out here (a seeded
+force layout, so the page opens still and the same every time) and renders it with this
+package's own template, vis-network inlined from pyvis, so that the page opens from disk with
+no network at all. Every text from the graph reaches the page as JSON escaped for a
+``<script>`` element and is put into the DOM with ``textContent`` only.
 """
 
 import json
+import math
+import re
 from dataclasses import asdict, dataclass, field
 from functools import cache
 from pathlib import Path
+from urllib.parse import quote
 
 from rdflib import URIRef
 
@@ -28,18 +32,47 @@ __all__ = [
     "EDGE_GROUPS",
     "STATUS_DASHES",
     "PHYSICS_THRESHOLD",
+    "IDENTIFIER_LINKS",
+    "ABBREVIATIONS",
+    "NEARBY_LIMIT",
 ]
 
 _HERE = Path(__file__).resolve().parent
 _ASSETS = _HERE / "assets"
 
-#: Above this many nodes the page is laid out here, class by class, and physics is off
-#: unless asked for: a force layout of thousands of nodes would keep the browser busy.
+#: Up to this many nodes the page is laid out by force (networkx, seeded); above it, class by
+#: class, which costs nothing for thousands of nodes. Either way the page opens still.
 PHYSICS_THRESHOLD = 400
 
+#: Beyond the ring a focused page shows, it carries the next ring (for "show neighbours") only
+#: when both rings are at most this big: each entity costs two bound queries and a place.
+NEARBY_LIMIT = 200
+
+#: Where an identifier of each prefix can be read on the web (``{}`` is the local part).
+IDENTIFIER_LINKS: dict[str, str] = {
+    "HP": "https://hpo.jax.org/browse/term/HP:{}",
+    "OMIM": "https://omim.org/entry/{}",
+    "ORPHA": "https://www.orpha.net/en/disease/detail/{}",
+    "Orphanet": "https://www.orpha.net/en/disease/detail/{}",
+    "PMID": "https://pubmed.ncbi.nlm.nih.gov/{}/",
+    "DOI": "https://doi.org/{}",
+}
+
+#: Abbreviations the search expands, word by word, so that "vit b12" finds vitamin B12.
+ABBREVIATIONS: dict[str, str] = {
+    "vit": "vitamin", "vits": "vitamins", "def": "deficiency", "defic": "deficiency",
+    "syn": "syndrome", "synd": "syndrome", "dis": "disease", "dx": "diagnosis", "tx": "treatment",
+    "ab": "antibody", "abs": "antibodies", "gi": "gastrointestinal", "neuro": "neurological",
+    "chr": "chronic", "hb": "haemoglobin",
+    # American spellings of the graph's British ones
+    "anemia": "anaemia", "anemic": "anaemia", "hemoglobin": "haemoglobin", "esophagus": "oesophagus",
+    "pediatric": "paediatric", "tumor": "tumour", "behavior": "behaviour",
+}
+
 #: Colour and vis-network shape of each class (the kind label of :class:`kg.model.Entity`).
+#: The page draws every name under its shape, so size can say how connected a node is.
 KIND_STYLES: dict[str, tuple[str, str]] = {
-    "condition": ("#c0392b", "ellipse"),
+    "condition": ("#c0392b", "dot"),
     "symptom": ("#f0a030", "dot"),
     "mechanism": ("#8e44ad", "diamond"),
     "biological process": ("#16a085", "triangle"),
@@ -47,11 +80,11 @@ KIND_STYLES: dict[str, tuple[str, str]] = {
     "nutrient": ("#27ae60", "star"),
     "food source": ("#9bc53d", "triangleDown"),
     "diagnostic test": ("#2e86c1", "square"),
-    "diagnostic criterion": ("#a9d3f0", "box"),
+    "diagnostic criterion": ("#7fb8e0", "square"),
     "anatomical site": ("#e07a9b", "hexagon"),
     "intervention": ("#1e8449", "square"),
     "exposure": ("#a0522d", "triangleDown"),
-    "source": ("#d3d9de", "box"),
+    "source": ("#aab4bd", "square"),
 }
 _OTHER_KIND = ("#9e9e9e", "dot")
 
@@ -106,6 +139,10 @@ class PageNode:
     comments: tuple[str, ...] = ()
     citation: str | None = None
     symptom_of: tuple[str, ...] = ()  # ids of the conditions that have this symptom
+    degree: int = 0  # claims drawn to or from it on the page: the page sizes nodes by it
+    nearby: bool = False  # one step beyond a focused page's ring: shown when a neighbour is expanded
+    links: tuple[tuple[str, str], ...] = ()  # (text, https URL) where a source can be read
+    evidence_kind: str | None = None  # for a source: guideline, systematic review, ...
 
 
 @dataclass(frozen=True)
@@ -122,6 +159,7 @@ class PageEdge:
     sources: tuple[str, ...]
     contested_by: tuple[str, ...] = ()
     note: str | None = None
+    nearby: bool = False  # touches a node beyond a focused page's ring
 
 
 @dataclass(frozen=True)
@@ -148,6 +186,9 @@ class PageData:
     def to_dict(self) -> dict:
         data = asdict(self)
         data["legend"] = _legend(self)
+        data["abbreviations"] = ABBREVIATIONS
+        data["identifierLinks"] = IDENTIFIER_LINKS
+        data["layoutThreshold"] = PHYSICS_THRESHOLD
         return data
 
 
@@ -191,19 +232,22 @@ def _is_node(entity) -> bool:
     return entity.kind not in ("", "relation", "literal")
 
 
-def _focus_graph(g, entity, depth):
-    """The part of :meth:`~kg.KnowledgeGraph.to_networkx` within ``depth`` steps of ``entity``, and those steps' entities.
+def _focus_graph(g, entity, depth, nearby_limit=0):
+    """The part of :meth:`~kg.KnowledgeGraph.to_networkx` within ``depth`` steps of ``entity``, and each entity's distance.
 
     Read with one bound query per entity reached (its claims out and in), so it costs in
     proportion to the neighbourhood, not to the graph; the nodes are the entities reached,
-    the edges every claim between two of them, as the whole graph would have them.
+    the edges every claim between two of them, as the whole graph would have them. With
+    ``nearby_limit``, one ring more is read when the outer ring and the next are no bigger
+    than that (at ``depth + 1``; the page shows it on request).
     """
     import networkx as nx
 
     claims: dict[tuple[str, str, str], object] = {}
     reached = {entity.id: entity}
-    frontier = [entity]
-    for _ in range(depth):
+    distance = {entity.id: 0}
+
+    def ring(frontier, step):
         found = []
         for here in frontier:
             for name, bound in (("claims", "subject"), ("claims_into", "object")):
@@ -212,8 +256,21 @@ def _focus_graph(g, entity, depth):
                     for end in (claim.subject, claim.object):
                         if end.id not in reached:
                             reached[end.id] = end
+                            distance[end.id] = step
                             found.append(end)
-        frontier = found
+        return found
+
+    frontier = [entity]
+    for step in range(1, depth + 1):
+        frontier = ring(frontier, step)
+    if 0 < len(frontier) <= nearby_limit:
+        beyond = ring(frontier, depth + 1)
+        if len(beyond) <= nearby_limit:
+            frontier = beyond
+        else:  # too many to carry: the page offers nothing beyond its ring
+            for end in beyond:
+                del reached[end.id], distance[end.id]
+            frontier = []  # the outer ring's claims were all read just now
     for here in frontier:  # the claims between two entities of the outer ring
         for claim in g._claims(g.select("claims", subject=here.ref)):
             if claim.object.id in reached:
@@ -222,25 +279,24 @@ def _focus_graph(g, entity, depth):
     for end in reached.values():
         G.add_node(end.id, label=end.label, kind=end.kind, iri=end.iri)
     for claim in sorted(claims.values(), key=lambda c: (c.subject.id, c.predicate.id, c.object.id)):
+        if claim.subject.id not in reached or claim.object.id not in reached:
+            continue
         for cited in claim.sources + claim.contested_by:
             if cited.id not in G and _is_node(cited):
                 G.add_node(cited.id, label=cited.label, kind=cited.kind, iri=cited.iri)
         G.add_edge(claim.subject.id, claim.object.id, key=claim.predicate.id, label=claim.predicate.label,
                    status=claim.status, sources=tuple(s.id for s in claim.sources), claim=claim)
-    return G, set(reached)
+    return G, distance
 
 
-def _selection(g, G, focus, depth, shared):
+def _selection(g, G, focus, shared):
     """The nodes the page shows, its mode, and what --shared adds (conditions, chains, summary)."""
-    from ..algorithms import neighbourhood
-
     if focus is not None:
         entity = g.resolve(focus)
-        if entity.kind == "source":  # a source has no edges of its own: show the claims it is cited for
-            cited = {end for u, v, claim in G.edges(data="claim")
-                     if entity in claim.sources + claim.contested_by for end in (u, v)}
-            return "focus", cited | {entity.id}, entity.id, (), [], {}
-        return "focus", set(neighbourhood(G, entity.id, depth)), entity.id, (), [], {}
+        # page_data reads any other focus through _focus_graph: only a source comes here.
+        cited = {end for u, v, claim in G.edges(data="claim")
+                 if entity in claim.sources + claim.contested_by for end in (u, v)}
+        return "focus", cited | {entity.id}, entity.id, (), [], {}
     if shared is not None:
         answer = g.shared(*shared)
         first, second = answer.conditions
@@ -298,8 +354,10 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
 
     ``focus`` (with ``depth``, default 1) keeps the neighbourhood of one entity; ``shared``
     (two conditions) keeps them, their shared and unique symptoms and the causal chains
-    between them. Sources that back a shown claim are always shown. ``physics`` defaults to
-    on up to :data:`PHYSICS_THRESHOLD` nodes.
+    between them. Sources that back a shown claim are always shown. A focused page also
+    carries the next ring out (``nearby`` nodes and edges, hidden until asked for) when that
+    ring is small enough to read. ``physics`` keeps the layout live after the page opens
+    (default off: the page opens laid out and still).
 
     Examples
     --------
@@ -319,13 +377,16 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     if shared is not None and len(tuple(shared)) != 2:
         raise BadExportOption("--shared takes exactly two conditions")
     entity = g.resolve(focus) if focus is not None else None
+    beyond: set[str] = set()  # the ring past --depth that "show neighbours" brings in
     if entity is not None and entity.kind != "source":
         # Only the neighbourhood: reading the whole graph would take minutes once the HPO is imported.
-        G, chosen = _focus_graph(g, entity, depth or 1)
+        G, distance = _focus_graph(g, entity, depth or 1, nearby_limit=NEARBY_LIMIT)
+        chosen = set(distance)
+        beyond = {node_id for node_id, steps in distance.items() if steps > (depth or 1)}
         mode, focus_id, conditions, chains, summary = "focus", entity.id, (), [], {}
     else:
         G = g.to_networkx()
-        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, depth or 1, shared)
+        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, shared)
     causal = {curie(str(row.property)) for row in g.select("causal_relations")}
 
     edges = []
@@ -337,15 +398,21 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
             id=_edge_id(u, key, v), source=u, target=v, relation=key, relation_label=attrs["label"],
             group=_edge_group(key, causal), status=claim.status,
             sources=tuple(s.id for s in claim.sources), contested_by=tuple(s.id for s in claim.contested_by),
-            note=claim.note,
+            note=claim.note, nearby=u in beyond or v in beyond,
         ))
     edges.sort(key=lambda e: e.id)
-    if mode != "graph":  # the sources behind what is shown
-        chosen |= {s for edge in edges for s in edge.sources + edge.contested_by if s in G}
+    if mode != "graph":  # the sources behind what is shown (and behind what can be brought in)
+        cited = {s for edge in edges if not edge.nearby for s in edge.sources + edge.contested_by if s in G}
+        beyond |= {s for edge in edges if edge.nearby for s in edge.sources + edge.contested_by if s in G} - cited
+        chosen |= cited | beyond
+    degree: dict[str, int] = {}
+    for edge in edges:
+        for end in (edge.source, edge.target):
+            degree[end] = degree.get(end, 0) + 1
 
     symptom_of: dict[str, set[str]] = {}
     for edge in edges:
-        if edge.group == "symptom":
+        if edge.group == "symptom" and not edge.nearby:
             symptom_of.setdefault(edge.target, set()).add(edge.source)
     if mode == "shared":
         shared_ids = set(summary["shared"])
@@ -357,10 +424,13 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
         descriptions, classes = _descriptions_of(g, iris), _classes(g, iris)
     else:
         descriptions, classes = _descriptions(g), _classes(g)
+    sources = {G.nodes[node_id]["iri"]: node_id for node_id in chosen if G.nodes[node_id]["kind"] == "source"}
+    about_sources = _source_links(g, sources)
     nodes = {}
     for node_id in sorted(chosen):
         attrs = G.nodes[node_id]
         facts = descriptions.get(node_id, {})
+        links, evidence_kind = about_sources.get(node_id, ((), None))
         nodes[node_id] = PageNode(
             id=node_id, label=attrs["label"], kind=attrs["kind"] or "other", shared=node_id in shared_ids,
             classes=tuple(sorted(classes.get(node_id, {attrs["kind"] or "other"}))),
@@ -370,6 +440,7 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
             comments=tuple(sorted(set(facts.get("comment", [])))),
             citation=min(facts.get("citation", [None]), key=lambda x: x or ""),
             symptom_of=tuple(sorted(symptom_of.get(node_id, ()))),
+            degree=degree.get(node_id, 0), nearby=node_id in beyond, links=links, evidence_kind=evidence_kind,
         )
     names = {node_id: G.nodes[node_id]["label"] for node_id in sorted(chosen)}
     for edge in edges:
@@ -386,7 +457,7 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     return PageData(
         title=title,
         mode=mode,
-        physics=len(nodes) <= PHYSICS_THRESHOLD if physics is None else physics,
+        physics=bool(physics),
         nodes=tuple(nodes.values()),
         edges=tuple(edges),
         names=dict(sorted(names.items())),
@@ -398,10 +469,40 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     )
 
 
+def _source_links(g, sources: dict[str, str]) -> dict[str, tuple[tuple[tuple[str, str], ...], str | None]]:
+    """For each source (by id): where it can be read, as (text, https URL) pairs, and its kind of evidence.
+
+    Only http(s) links are kept: the page puts them in ``href``, so a ``javascript:`` IRI in
+    the data must never get there.
+    """
+    if not sources:
+        return {}
+    facts: dict[str, dict[str, set[str]]] = {}
+    for row in g.select("source_links", source=[URIRef(iri) for iri in sorted(sources)]):
+        facts.setdefault(sources[str(row.source)], {}).setdefault(str(row.field), set()).add(str(row.value).strip())
+    found = {}
+    for source_id, fields in facts.items():
+        links: dict[str, str] = {}  # url -> text
+        for doi in sorted(fields.get("doi", ())):
+            doi = re.sub(r"^(https?://(dx\.)?doi\.org/|doi:)", "", doi, flags=re.I)
+            if doi:
+                links.setdefault(IDENTIFIER_LINKS["DOI"].format(quote(doi, safe="/:;()._-")), f"DOI {doi}")
+        for pmid in sorted(fields.get("pmid", ())):
+            if pmid.isdigit():
+                links.setdefault(IDENTIFIER_LINKS["PMID"].format(pmid), f"PMID {pmid}")
+        for url in sorted(fields.get("link", ())):
+            if re.match(r"https?://[^\s]+$", url, re.I) and url not in links:
+                links[url] = re.sub(r"^https?://(www\.)?", "", url).rstrip("/")
+        kind = min(fields.get("evidence kind", ()), default=None)
+        found[source_id] = (tuple((text, url) for url, text in links.items()), kind)
+    return found
+
+
 def _legend(page: PageData) -> dict:
     kinds: dict[str, int] = {}
     for node in page.nodes:
-        kinds[node.kind] = kinds.get(node.kind, 0) + 1
+        if not node.nearby:
+            kinds[node.kind] = kinds.get(node.kind, 0) + 1
     order = list(KIND_STYLES)
     return {
         "kinds": [
@@ -414,7 +515,8 @@ def _legend(page: PageData) -> dict:
             for group, (label, color) in EDGE_GROUPS.items()
             if any(edge.group == group for edge in page.edges)
         ],
-        "statuses": [{"status": s, "dashes": d} for s, d in STATUS_DASHES.items() if s != "unknown"],
+        "statuses": [{"status": s, "dashes": d, "count": sum(edge.status == s and not edge.nearby for edge in page.edges)}
+                     for s, d in STATUS_DASHES.items() if s != "unknown"],
         "shared": {"count": len(page.shared_symptoms), "border": _SHARED_BORDER, "borderWidth": _SHARED_WIDTH},
     }
 
@@ -432,58 +534,185 @@ def script_json(value) -> str:
     return text
 
 
-def _network(page: PageData):
-    """The page's nodes and edges as a pyvis network, styled by class, relation and status."""
-    from pyvis.network import Network
+def _node_size(node: PageNode) -> float:
+    """Radius on the canvas: grows with the square root of the claims it takes part in."""
+    if node.kind == "source":
+        return 9
+    return round(min(7 + 5 * math.sqrt(node.degree), 44), 1)
 
-    net = Network(directed=True, height="100%", width="100%")  # drawn by our own template, not pyvis's
+
+def _vis_data(page: PageData) -> tuple[list[dict], list[dict], dict]:
+    """The page's nodes and edges as vis-network reads them, placed and styled by class, relation and status.
+
+    Nodes carry no label: the page draws names itself, so that they never collide.
+    """
     big = len(page.nodes) > PHYSICS_THRESHOLD
-    positions = _class_layout(page) if big else {}
+    positions = _class_layout(page) if big else _force_layout(page)
+    nodes = []
     for node in page.nodes:
         color, shape = KIND_STYLES.get(node.kind, _OTHER_KIND)
-        inside = shape in ("ellipse", "box")
-        light = inside and _brightness(color) > 160  # dark text on light boxes, white on dark ones
         style = {
-            "shape": shape,
+            "id": node.id, "shape": shape, "size": _node_size(node), "borderWidth": 1.5,
             "color": {"background": color, "border": _darker(color),
-                      "highlight": {"background": color, "border": "#222222"},
-                      "hover": {"background": color, "border": "#222222"}},
-            "borderWidth": 1.5,
-            "font": {"color": ("#1d2b36" if light else "#ffffff") if inside else "#263238",
-                     "size": 17 if inside else 21, "strokeWidth": 0 if inside else 4},
-            "size": 15,
+                      "highlight": {"background": color, "border": "#1d2b36"},
+                      "hover": {"background": color, "border": "#1d2b36"}},
             "title": f"{node.label} ({node.kind})",
         }
-        if node.kind == "condition":
-            style["font"] = {"color": "#ffffff", "size": 23, "strokeWidth": 0}
-            style["mass"] = 2.5
-        if node.kind == "source":
-            style["physics"] = False  # sources carry no edges: the page lines them up below the graph
         if node.shared:
-            style["size"] = 22
             style["borderWidth"] = _SHARED_WIDTH
             style["color"]["border"] = _SHARED_BORDER
-            style["font"] = {**style["font"], "size": style["font"]["size"] + 2, "bold": not inside}
             style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of) or 2} conditions)"
-        if inside:
-            style["margin"] = 8
-            style["widthConstraint"] = {"maximum": 170}
+        if node.nearby:
+            style["hidden"] = True
         if node.id in positions:
             style["x"], style["y"] = positions[node.id]
-        net.add_node(node.id, label=node.label, **style)
+        nodes.append(style)
+    edges = []
     for edge in page.edges:
         color = EDGE_GROUPS[edge.group][1]
         weak = edge.status in ("unsupported", "refuted", "unknown")
-        net.add_edge(
-            edge.source, edge.target, id=edge.id,
-            color={"color": color, "opacity": 0.45 if weak else 0.85, "highlight": color, "hover": color},
-            dashes=STATUS_DASHES.get(edge.status, STATUS_DASHES["unknown"]),
-            width=2.5 if edge.group == "causal" else 1.5,
-            arrows={"to": {"enabled": True, "scaleFactor": 0.8 if edge.group == "causal" else 0.45}},
-            title=f"{edge.relation_label} ({edge.status})",
-        )
-    net.options = _vis_options(page, big)
-    return net
+        style = {
+            "id": edge.id, "from": edge.source, "to": edge.target,
+            "color": {"color": color, "opacity": 0.45 if weak else 0.85, "highlight": color, "hover": color},
+            "dashes": STATUS_DASHES.get(edge.status, STATUS_DASHES["unknown"]),
+            "width": 2.5 if edge.group == "causal" else 1.5,
+            "arrows": {"to": {"enabled": True, "scaleFactor": 0.7 if edge.group == "causal" else 0.45}},
+            "title": f"{edge.relation_label} ({edge.status})",
+        }
+        if edge.nearby:
+            style["hidden"] = True
+        edges.append(style)
+    return nodes, edges, _vis_options(page, big)
+
+
+def _force_layout(page: PageData, edge_length: float = 110.0) -> dict[str, tuple[int, int]]:
+    """Positions by a seeded force layout (networkx), so the page opens still and the same every time.
+
+    The shown nodes are laid out first; a focused page's ``nearby`` nodes are then placed
+    around them with the shown ones held still, so that bringing them in moves nothing.
+    Lengths are scaled so a typical edge is ``edge_length`` long, then nodes that would
+    touch are pushed apart.
+    """
+    import networkx as nx
+    import numpy as np
+
+    size = {node.id: _node_size(node) for node in page.nodes if node.kind != "source"}
+    shown = sorted(node.id for node in page.nodes if node.kind != "source" and not node.nearby)
+    if not size:
+        return {}
+    H = nx.Graph()
+    H.add_nodes_from(shown)
+    H.add_edges_from(sorted((e.source, e.target) for e in page.edges if e.source in H and e.target in H))
+    pos = _pack(_component_layout(_sorted_subgraph(H, part), edge_length)
+                for part in sorted(nx.connected_components(H), key=lambda c: (-len(c), min(c))))
+    pos = _spread(pos, size, movable=set(shown))
+    if len(size) > len(shown):  # a focused page's next ring, placed around what is shown
+        everything = nx.Graph(H)
+        everything.add_nodes_from(sorted(size))
+        everything.add_edges_from(sorted((e.source, e.target) for e in page.edges
+                                         if e.source in size and e.target in size))
+        pos = nx.spring_layout(everything, pos=pos, fixed=shown, seed=42, iterations=200, k=edge_length)
+        pos = _spread(pos, size, movable=set(size) - set(shown))
+    return {n: (int(round(x)), int(round(y))) for n, (x, y) in sorted(pos.items())}
+
+
+def _sorted_subgraph(H, part):
+    """``H`` restricted to ``part``, nodes and edges in sorted order: a subgraph view of a few
+    nodes iterates a set, whose order changes from run to run, and the layout follows it."""
+    import networkx as nx
+
+    C = nx.Graph()
+    C.add_nodes_from(sorted(part))
+    C.add_edges_from(sorted(tuple(sorted(e)) for e in H.edges(part) if e[0] in part and e[1] in part))
+    return C
+
+
+def _component_layout(C, edge_length: float) -> dict:
+    """One connected component placed by stress majorisation (SMACOF), started from a seeded spring layout.
+
+    Each pair of nodes is drawn about as far apart as the graph says, an edge at a hub longer
+    than one between two leaves, so a hub's neighbours get room around it for their names.
+    """
+    import networkx as nx
+    import numpy as np
+
+    ids = sorted(C)
+    if len(ids) == 1:
+        return {ids[0]: np.zeros(2)}
+    degree = dict(C.degree())
+    lengths = {(u, v): edge_length * (0.5 * (degree[u] ** 0.4 + degree[v] ** 0.4)) for u, v in C.edges()}
+    nx.set_edge_attributes(C, {e: {"length": w} for e, w in lengths.items()})
+    index = {n: i for i, n in enumerate(ids)}
+    D = np.zeros((len(ids), len(ids)))
+    for source, found in nx.all_pairs_dijkstra_path_length(C, weight="length"):
+        for target, d in found.items():
+            D[index[source], index[target]] = d
+    start = nx.spring_layout(C, seed=42, iterations=50)  # only a start: stress majorisation does the rest
+    X = np.array([start[n] for n in ids]) * edge_length * math.sqrt(len(ids))
+    W = np.where(D > 0, 1.0 / np.maximum(D, 1e-9) ** 2, 0.0)
+    L = -W
+    np.fill_diagonal(L, W.sum(1))
+    L_inv = np.linalg.pinv(L)
+    for _ in range(200):
+        dist = np.sqrt(((X[:, None, :] - X[None, :, :]) ** 2).sum(-1))
+        B = -W * D / np.maximum(dist, 1e-9)
+        np.fill_diagonal(B, 0)
+        np.fill_diagonal(B, -B.sum(1))
+        moved = L_inv @ (B @ X)
+        settled = np.abs(moved - X).max() < 1.0  # under a unit: nothing a reader could see
+        X = moved
+        if settled:
+            break
+    return {n: X[index[n]] for n in ids}
+
+
+def _pack(layouts, gap: float = 120.0) -> dict:
+    """Components side by side in rows, biggest first, so that a small one does not drift off."""
+    import numpy as np
+
+    placed: dict = {}
+    layouts = list(layouts)
+    if not layouts:
+        return placed
+    boxes = []
+    for pos in layouts:
+        xy = np.array(list(pos.values()))
+        boxes.append((xy.min(0), xy.max(0)))
+    width = max(max(hi[0] - lo[0] for lo, hi in boxes), math.sqrt(sum(np.prod(hi - lo + gap) for lo, hi in boxes)) * 1.2)
+    x = y = row = 0.0
+    for pos, (lo, hi) in zip(layouts, boxes):
+        size = hi - lo
+        if x > 0 and x + size[0] > width:
+            x, y, row = 0.0, y + row + gap, 0.0
+        for n, p in pos.items():
+            placed[n] = p - lo + np.array([x, y])
+        x += size[0] + gap
+        row = max(row, size[1])
+    centre = np.mean(list(placed.values()), axis=0)
+    return {n: p - centre for n, p in placed.items()}
+
+
+def _spread(pos: dict, size: dict, movable: set, gap: float = 18.0, rounds: int = 40) -> dict:
+    """Push apart nodes whose shapes (plus ``gap``) overlap; only the ``movable`` ones move."""
+    import numpy as np
+
+    ids = sorted(pos)
+    if len(ids) < 2:
+        return pos
+    xy = np.array([pos[n] for n in ids], dtype=float)
+    radius = np.array([size[n] for n in ids])
+    may_move = np.array([n in movable for n in ids])
+    need = radius[:, None] + radius[None, :] + gap
+    for _ in range(rounds):
+        delta = xy[:, None, :] - xy[None, :, :]
+        dist = np.sqrt((delta ** 2).sum(-1)) + np.eye(len(xy))
+        overlap = np.clip(need - dist, 0, None)
+        np.fill_diagonal(overlap, 0)
+        if not overlap.any():
+            break
+        push = (delta / dist[:, :, None] * overlap[:, :, None] / 2).sum(1)
+        xy = xy + push * may_move[:, None]
+    return dict(zip(ids, xy))
 
 
 def _class_layout(page: PageData, spacing: int = 60) -> dict[str, tuple[int, int]]:
@@ -491,13 +720,8 @@ def _class_layout(page: PageData, spacing: int = 60) -> dict[str, tuple[int, int
 
     Cheap and deterministic, so that thousands of nodes open at once without a force layout.
     """
-    import math
-
-    degree: dict[str, int] = {}
-    for edge in page.edges:
-        degree[edge.source] = degree.get(edge.source, 0) + 1
-        degree[edge.target] = degree.get(edge.target, 0) + 1
     by_kind: dict[str, list[str]] = {}
+    degree = {node.id: node.degree for node in page.nodes}
     for node in page.nodes:
         if node.kind != "source":  # the page shelves sources under the graph
             by_kind.setdefault(node.kind, []).append(node.id)
@@ -514,12 +738,6 @@ def _class_layout(page: PageData, spacing: int = 60) -> dict[str, tuple[int, int
     return positions
 
 
-def _brightness(color: str) -> int:
-    """Perceived brightness of a ``#rrggbb`` colour, 0 to 255."""
-    r, g, b = (int(color[i:i + 2], 16) for i in (1, 3, 5))
-    return (299 * r + 587 * g + 114 * b) // 1000
-
-
 def _darker(color: str) -> str:
     """The colour at two thirds of its brightness, for borders.
 
@@ -531,28 +749,22 @@ def _darker(color: str) -> str:
 
 
 def _vis_options(page: PageData, big: bool) -> dict:
+    """vis-network's options: the layout is done, so physics is off unless ``--physics`` asked for it."""
     return {
         "autoResize": True,
-        "layout": {"randomSeed": 42, "improvedLayout": not big},
+        "layout": {"randomSeed": 42, "improvedLayout": False},
         "physics": {
-            # A small page always settles by force first (and freezes afterwards if physics is off);
-            # a large one comes laid out by class and runs physics only when asked to.
-            "enabled": page.physics or not big,
-            "solver": "barnesHut" if big else "forceAtlas2Based",
-            "forceAtlas2Based": {"gravitationalConstant": -110, "centralGravity": 0.02, "springLength": 105,
-                                 "springConstant": 0.06, "damping": 0.7, "avoidOverlap": 0.8},
-            "barnesHut": {"gravitationalConstant": -6000, "springLength": 120, "springConstant": 0.03,
-                          "damping": 0.3, "avoidOverlap": 0.1},
-            "stabilization": {"enabled": True, "iterations": 100 if big else 1000, "updateInterval": 25, "fit": True},
-            "minVelocity": 3,  # comes to rest within seconds instead of jittering on
-            "maxVelocity": 40,
+            "enabled": page.physics,
+            "solver": "barnesHut",
+            "barnesHut": {"gravitationalConstant": -4000, "springLength": 140, "springConstant": 0.02,
+                          "damping": 0.4, "avoidOverlap": 0.3},
+            "stabilization": {"enabled": False},
+            "minVelocity": 2,
         },
-        "interaction": {"hover": not big, "tooltipDelay": 200, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
-                        "multiselect": False},
-        "nodes": {"font": {"face": "system-ui, -apple-system, 'Segoe UI', Roboto, sans-serif",
-                           "strokeWidth": 4, "strokeColor": "#ffffff"},
-                  "shapeProperties": {"borderRadius": 6}},
-        "edges": {"smooth": False if big else {"enabled": True, "type": "continuous", "roundness": 0.3},
+        "interaction": {"hover": not big, "tooltipDelay": 250, "hideEdgesOnDrag": big, "hideEdgesOnZoom": big,
+                        "multiselect": False, "keyboard": False, "zoomSpeed": 0.6},
+        "nodes": {"shapeProperties": {"borderRadius": 3}},
+        "edges": {"smooth": False if big else {"enabled": True, "type": "curvedCW", "roundness": 0.1},
                   "selectionWidth": 2, "hoverWidth": 1.5},
     }
 
@@ -585,8 +797,7 @@ def html(g, *, focus=None, depth=None, shared=None, physics=None, title=None) ->
     from jinja2 import Environment, FileSystemLoader, select_autoescape
 
     page = page_data(g, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
-    net = _network(page)
-    nodes, edges, _, _, _, options = net.get_network_data()
+    nodes, edges, options = _vis_data(page)
     vis_js, vis_css = _vis_library()
     env = Environment(loader=FileSystemLoader(_ASSETS), autoescape=select_autoescape(["html", "j2"]),
                       keep_trailing_newline=True)
@@ -594,7 +805,7 @@ def html(g, *, focus=None, depth=None, shared=None, physics=None, title=None) ->
     template = env.get_template("explorer.html.j2")
     rendered = template.render(
         title=page.title,
-        network=script_json({"nodes": nodes, "edges": edges, "options": json.loads(options)}),
+        network=script_json({"nodes": nodes, "edges": edges, "options": options}),
         page=script_json(page.to_dict()),
         vis_js=vis_js,
         vis_css=vis_css,
