@@ -1,4 +1,4 @@
-"""The stores a graph can live in, behind one small interface.
+"""The stores a graph can live in, behind one interface.
 
 :func:`get_backend` turns a description into a backend (as oaklib's ``get_adapter`` does):
 
@@ -7,88 +7,89 @@
 - ``"memory"``: rdflib's in-memory graph, the reference every other backend must agree with;
 - an ``http://`` or ``https://`` URL: any SPARQL 1.1 endpoint, asked over HTTP.
 
-Every backend honours :class:`Backend`: run a query text with parameters bound as RDF
-terms (SELECT, ASK and CONSTRUCT alike, answered as an rdflib ``Result``), count the
-triples, and dump the graph as N-Triples. Parameters are always bound as terms: rdflib's
-``initBindings``, pyoxigraph's ``substitutions``, and for an endpoint a VALUES clause of
-serialised terms; user text is never pasted into a query.
+Every backend is a :class:`Backend`: it runs a query text with parameters bound (SELECT,
+ASK, CONSTRUCT and DESCRIBE alike, answered as an rdflib ``Result`` holding rdflib terms),
+counts the triples, and gives the graph as N-Triples or as an rdflib Graph. Parameters are
+bound by :func:`kg.sparql.bind` on every backend alike: a VALUES block of serialised terms
+opening the WHERE group, so a query means the same thing wherever it runs.
 """
 
 import hashlib
 import json
 import os
-import re
 import shutil
 import tempfile
-import time
+from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 from rdflib import BNode, Graph, Literal, URIRef, Variable
 from rdflib.query import Result
-from rdflib.term import Identifier
 
+from . import loading
 from .errors import BadData, BadQuery, EndpointError
+from .loading import cache_dir, data_dir, kg_home  # noqa: F401  (their old home: kept importable)
 from .namespaces import PREFIXES
-from .sparql import PROLOGUE
+from .sparql import PROLOGUE, Binding, bind, form
 
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
-    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "kg_home", "data_dir", "cache_dir",
-    "values_clause", "with_values", "push", "server_command",
+    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
 BACKENDS = ("oxigraph", "memory")
 DEFAULT_BACKEND = "oxigraph"
-#: Seconds an endpoint request may take before it is given up.
+#: Seconds a request to a server (reading an endpoint, pushing to a graph store) may take.
 DEFAULT_TIMEOUT = 30.0
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
+_XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
-class Backend(Protocol):
-    """What every store behind a :class:`~kg.KnowledgeGraph` answers."""
+class Backend(ABC):
+    """What every store behind a :class:`~kg.KnowledgeGraph` answers.
 
-    #: Where the graph lives, for messages and ``kg stats``.
+    ``location`` says where the graph lives (for messages and ``kg stats``); ``files`` are
+    the files it was read from, empty when a server holds the graph (``local`` is False);
+    ``timeout`` bounds every request to a server, including pushes from a local graph.
+    """
+
     location: str
+    files: tuple[Path, ...] = ()
+    local: bool = True
+    timeout: float = DEFAULT_TIMEOUT
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        """Run the query ``text`` (its prefixes declared) with ``bindings`` bound as RDF terms."""
+    def query(self, text: str, bindings: Mapping[str, Binding] | None = None) -> Result:
+        """Run the query ``text`` (its prefixes declared) with ``bindings`` bound (see :func:`kg.sparql.bind`)."""
+        return self._run(bind(text, bindings or {}))
 
+    @abstractmethod
+    def _run(self, text: str) -> Result:
+        """Run a complete query text."""
+
+    @abstractmethod
     def triple_count(self) -> int:
         """How many triples the graph holds."""
 
+    @abstractmethod
     def ntriples(self) -> bytes:
         """The whole graph as N-Triples."""
 
+    def rdflib_graph(self) -> Graph:
+        """The whole graph as an rdflib Graph (a copy, except for the memory backend's own)."""
+        graph = loading.parse_files([])
+        graph.parse(data=self.ntriples().decode("utf-8"), format="nt")
+        return graph
 
-# ---------------------------------------------------------------------- where files live
-def kg_home() -> Path | None:
-    """``KG_HOME`` when set: one folder holding both the data and the cache of kg."""
-    home = os.environ.get("KG_HOME", "").strip()
-    return Path(home).expanduser() if home else None
+    def cache_file(self, name: str, version: str) -> Path | None:
+        """A file where something derived from this graph may be kept, or None when there is no cache.
 
-
-def data_dir() -> Path:
-    """The user's data folder (imports live here): ``$KG_HOME/data`` or the platform's."""
-    if (home := kg_home()) is not None:
-        return home / "data"
-    from platformdirs import user_data_dir
-
-    return Path(user_data_dir("kg", appauthor=False))
-
-
-def cache_dir() -> Path:
-    """The folder of rebuildable caches (the Oxigraph store): ``$KG_HOME/cache`` or the platform's."""
-    if (home := kg_home()) is not None:
-        return home / "cache"
-    from platformdirs import user_cache_dir
-
-    return Path(user_cache_dir("kg", appauthor=False))
+        ``version`` names the code that derives it, so a file from other code is not used.
+        """
+        return None
 
 
 # ---------------------------------------------------------------------- rdflib, the reference
@@ -99,22 +100,23 @@ def _prepared(text: str):
     return parser()(text)
 
 
-class MemoryBackend:
+class MemoryBackend(Backend):
     """rdflib's in-memory graph: the reference implementation.
 
-    >>> from kg import loading
     >>> backend = MemoryBackend(loading.parse_files(loading.data_files(env="")))
     >>> backend.triple_count() > 1000
     True
     """
 
-    def __init__(self, graph: Graph, location: str = "memory", files: list[Path] = ()):
+    def __init__(self, graph: Graph, location: str = "memory", files: Iterable[Path] = (), *,
+                 timeout: float = DEFAULT_TIMEOUT):
         self.graph = graph
         self.location = location
-        self.files = list(files)
+        self.files = tuple(files)
+        self.timeout = timeout
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        return self.graph.query(_prepared(text), initBindings=dict(bindings))
+    def _run(self, text: str) -> Result:
+        return self.graph.query(_prepared(text))
 
     def triple_count(self) -> int:
         return len(self.graph)
@@ -122,9 +124,12 @@ class MemoryBackend:
     def ntriples(self) -> bytes:
         return self.graph.serialize(format="nt", encoding="utf-8")
 
+    def rdflib_graph(self) -> Graph:
+        return self.graph
+
 
 # ---------------------------------------------------------------------- converting terms
-def _to_rdflib(term) -> Identifier | None:
+def _to_rdflib(term):
     """A pyoxigraph term as the rdflib term the memory backend would give."""
     import pyoxigraph as ox
 
@@ -138,20 +143,6 @@ def _to_rdflib(term) -> Identifier | None:
         return Literal(term.value, lang=term.language)
     datatype = term.datatype.value
     return Literal(term.value, datatype=None if datatype in (_XSD_STRING, _LANG_STRING) else URIRef(datatype))
-
-
-def _to_oxigraph(term: Identifier):
-    import pyoxigraph as ox
-
-    if isinstance(term, URIRef):
-        return ox.NamedNode(str(term))
-    if isinstance(term, BNode):
-        return ox.BlankNode(str(term))
-    if isinstance(term, Literal):
-        if term.language:
-            return ox.Literal(str(term), language=term.language)
-        return ox.Literal(str(term), datatype=ox.NamedNode(str(term.datatype)) if term.datatype else None)
-    raise TypeError(f"cannot bind {term!r}: not an RDF term")
 
 
 def _select_result(variables: list[str], rows: Iterable[dict]) -> Result:
@@ -222,22 +213,19 @@ def _hash_files(files: list[Path], memo_path: Path) -> str:
 
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
-    from .loading import _parse_into
-
     try:
-        _parse_into(Graph(), path)
+        loading.parse_into(Graph(), path)
     except BadData as reference:
         return reference
     return BadData(f"{path}: invalid RDF: {error} (fix the file there)")
 
 
-class OxigraphBackend:
+class OxigraphBackend(Backend):
     """An embedded Oxigraph store, persisted under ``cache`` and keyed on the files' contents.
 
     The store is built once (bulk-loaded into a temporary folder, then renamed into place)
     and opened read-only afterwards, so a warm start parses nothing.
 
-    >>> from kg import loading
     >>> backend = OxigraphBackend(loading.data_files(env=""))
     >>> backend.triple_count() > 1000
     True
@@ -246,10 +234,11 @@ class OxigraphBackend:
     #: How many stores (one per set of files) the cache keeps.
     KEEP = 3
 
-    def __init__(self, files: list[Path], cache: Path | None = None):
+    def __init__(self, files: Iterable[Path], cache: Path | None = None, *, timeout: float = DEFAULT_TIMEOUT):
         import pyoxigraph as ox
 
-        self.files = list(files)
+        self.files = tuple(files)
+        self.timeout = timeout
         cache = (cache or cache_dir()) / "oxigraph"
         key = _hash_files(self.files, cache / "hashes.json")
         self.path = cache / key
@@ -298,17 +287,11 @@ class OxigraphBackend:
                     derived.unlink(missing_ok=True)
         os.utime(self.path)
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
+    def _run(self, text: str) -> Result:
         import pyoxigraph as ox
 
-        substitutions = {ox.Variable(name): _to_oxigraph(term) for name, term in bindings.items()}
         try:
-            try:
-                answer = self.store.query(text, substitutions=substitutions or None)
-            except RuntimeError:
-                # Oxigraph substitutes only variables the query returns (SPARQL SEP-0007);
-                # any other parameter is bound the way an endpoint binds it.
-                answer = self.store.query(f"{text}\n{values_clause(bindings)}")
+            answer = self.store.query(text)
         except SyntaxError as error:
             raise BadQuery(f"query: Oxigraph cannot run this query: {error} (check the SPARQL)") from None
         except OSError as error:
@@ -327,7 +310,7 @@ class OxigraphBackend:
         return _graph_result(graph)
 
     def cache_file(self, name: str, version: str) -> Path:
-        """A file beside the store for something derived from the graph (``version`` names the code)."""
+        """A file beside the store, removed with it (see :meth:`Backend.cache_file`)."""
         return self.path.parent / f"{self.path.name}-{name}-{version}.pickle"
 
     def triple_count(self) -> int:
@@ -340,58 +323,80 @@ class OxigraphBackend:
 
 
 # ---------------------------------------------------------------------- any SPARQL endpoint
-def values_clause(bindings: Mapping[str, Identifier]) -> str:
-    """A VALUES clause binding each variable to its term, serialised as N-Triples terms.
+class _Server:
+    """A server URL taken apart: where to send requests, its parameters, and any credentials.
 
-    >>> values_clause({"condition": URIRef("https://w3id.org/fibro-b12/kg#fibromyalgia"), "n": Literal('a "b"')})
-    'VALUES (?condition ?n) { (<https://w3id.org/fibro-b12/kg#fibromyalgia> "a \\\\"b\\\\"") }'
+    Parameters in the URL's query string (``default-graph-uri=...``) go with every request;
+    a user name and password come from the URL (``http://USER:PASSWORD@host/...``) or from
+    ``KG_USER`` and ``KG_PASSWORD``, answer basic or digest authentication, and never appear
+    in a message: :attr:`shown` is the URL without them.
+
+    >>> server = _Server("http://dba:secret@127.0.0.1:8890/sparql?default-graph-uri=urn%3Akg")
+    >>> server.base, server.params, server.shown
+    ('http://127.0.0.1:8890/sparql', [('default-graph-uri', 'urn:kg')], 'http://127.0.0.1:8890/sparql?default-graph-uri=urn%3Akg')
     """
-    for name, term in bindings.items():
-        if not name.isidentifier():
-            raise EndpointError(f"cannot bind {name!r}: not a SPARQL variable name")
-        if not isinstance(term, (URIRef, Literal)):
-            raise EndpointError(f"cannot bind ?{name} to {term!r} at an endpoint (bind an IRI or a literal)")
-    names = " ".join(f"?{name}" for name in bindings)
-    terms = " ".join(term.n3() for term in bindings.values())
-    return f"VALUES ({names}) {{ ({terms}) }}"
+
+    def __init__(self, url: str):
+        import urllib.parse
+
+        parts = urllib.parse.urlsplit(url)
+        netloc = parts.netloc.rpartition("@")[2]
+        self.base = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, "", ""))
+        self.params = urllib.parse.parse_qsl(parts.query, keep_blank_values=True)
+        self.shown = urllib.parse.urlunsplit((parts.scheme, netloc, parts.path, parts.query, ""))
+        user, password = parts.username, parts.password
+        if user is None and os.environ.get("KG_USER"):
+            user, password = os.environ["KG_USER"], os.environ.get("KG_PASSWORD", "")
+        self.credentials = (urllib.parse.unquote(user), urllib.parse.unquote(password or "")) if user else None
+
+    def url(self, *extra: tuple[str, str]) -> str:
+        """The base URL with the URL's own parameters and ``extra`` ones."""
+        import urllib.parse
+
+        params = self.params + list(extra)
+        return f"{self.base}?{urllib.parse.urlencode(params)}" if params else self.base
+
+    def opener(self):
+        import urllib.request
+
+        if self.credentials is None:
+            return urllib.request.build_opener()
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, self.base, *self.credentials)
+        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+                                           urllib.request.HTTPBasicAuthHandler(passwords))
 
 
-_WHERE = re.compile(r"^(?!\s*#).*?\bWHERE\s*\{", re.IGNORECASE | re.MULTILINE)
+def _error_detail(error) -> str:
+    """The start of a server's error reply as one line of text (an HTML page's tags removed)."""
+    import re
+
+    text = error.read(2000).decode("utf-8", "replace")
+    text = re.sub(r"(?is)<(script|style|title)\b.*?</\1>|<[^>]+>", " ", text)
+    return " ".join(text.split())[:300]
 
 
-def with_values(text: str, bindings: Mapping[str, Iterable[URIRef]]) -> str:
-    """``text`` with each variable taking each of its IRIs: VALUES blocks opening its WHERE clause.
+class EndpointBackend(Backend):
+    """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request).
 
-    The IRIs are written with ``n3()`` (so escaped), never taken from the text a user typed.
-
-    >>> print(with_values("SELECT ?s WHERE { ?s ?p ?o }", {"s": [URIRef("urn:a"), URIRef("urn:b")]}))
-    SELECT ?s WHERE { VALUES ?s { <urn:a> <urn:b> }
-     ?s ?p ?o }
+    The URL may carry protocol parameters, such as ``default-graph-uri`` to read one named
+    graph (Virtuoso's default graph is the union of all its graphs, system graphs included),
+    and a user name and password (see :class:`_Server`).
     """
-    blocks = []
-    for name, terms in bindings.items():
-        terms = list(terms)
-        if not name.isidentifier() or not all(isinstance(term, URIRef) for term in terms):
-            raise BadQuery(f"cannot bind ?{name} to {terms!r}: bind a collection of IRIs")
-        blocks.append(f"VALUES ?{name} {{ {' '.join(term.n3() for term in terms)} }}\n")
-    match = _WHERE.search(text)
-    if match is None:
-        raise BadQuery("cannot bind a collection of IRIs: the query has no WHERE clause")
-    return f"{text[:match.end()]} {''.join(blocks)}{text[match.end():]}"
 
-
-class EndpointBackend:
-    """A SPARQL 1.1 endpoint (read over the SPARQL protocol, with a timeout on every request)."""
+    local = False
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
-        self.location = self.url = url
+        self.server = _Server(url)
+        self.location = self.url = self.server.shown
         self.timeout = timeout
 
     def _request(self, text: str, accept: str) -> tuple[str, bytes]:
         import urllib.parse
 
-        body = urllib.parse.urlencode({"query": text}).encode()
-        return self._send(self.url, body, method="POST", content_type="application/x-www-form-urlencoded", accept=accept)
+        body = urllib.parse.urlencode([("query", text), *self.server.params]).encode()
+        return self._send(self.server.base, body, method="POST", content_type="application/x-www-form-urlencoded",
+                          accept=accept)
 
     def _send(self, url: str, body: bytes, *, method: str, content_type: str, accept: str = "*/*") -> tuple[str, bytes]:
         """One HTTP request, bounded by the timeout; every failure is one :class:`EndpointError`."""
@@ -404,10 +409,17 @@ class EndpointBackend:
             "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
         })
         try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as response:
+            with self.server.opener().open(request, timeout=self.timeout) as response:
                 return response.headers.get_content_type(), response.read()
         except urllib.error.HTTPError as error:
-            detail = " ".join(error.read(300).decode("utf-8", "replace").split())[:200]
+            if error.code == 401:
+                raise EndpointError(
+                    f"{self.url}: the server refused the user name and password (check KG_USER / KG_PASSWORD or the URL's USER:PASSWORD@)"
+                    if self.server.credentials else
+                    f"{self.url}: the server asks for a user name and password (set KG_USER and KG_PASSWORD, "
+                    "or write http://USER:PASSWORD@host/... in the URL)"
+                ) from None
+            detail = _error_detail(error)
             raise EndpointError(
                 f"{self.url}: the endpoint answered HTTP {error.code} {error.reason}"
                 + (f": {detail}" if detail else "") + " (check the URL and the query)"
@@ -427,18 +439,19 @@ class EndpointBackend:
         except (OSError, ValueError, http.client.HTTPException) as error:
             raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
 
-    def query(self, text: str, bindings: Mapping[str, Identifier]) -> Result:
-        if bindings:
-            text = f"{text}\n{values_clause(bindings)}"
+    def _run(self, text: str) -> Result:
+        # Ask for what the query makes: Virtuoso would answer a CONSTRUCT in SPARQL results JSON.
+        graph_query = form(text) in ("CONSTRUCT", "DESCRIBE")
         content_type, payload = self._request(
-            text, "application/sparql-results+json, application/n-triples;q=0.9"
+            text, "application/n-triples, text/turtle;q=0.8" if graph_query else "application/sparql-results+json"
         )
-        if content_type in ("application/sparql-results+json", "application/json"):
+        if not graph_query and content_type in ("application/sparql-results+json", "application/json"):
             return self._results(payload)
-        if content_type in ("application/n-triples", "text/plain"):
+        formats = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
+        if graph_query and content_type in formats:
             graph = _new_graph()
             try:
-                graph.parse(data=payload.decode("utf-8"), format="nt")
+                graph.parse(data=payload.decode("utf-8"), format=formats[content_type])
             except Exception:
                 raise self._not_sparql(content_type) from None
             return _graph_result(graph)
@@ -465,15 +478,15 @@ class EndpointBackend:
         return _select_result(names, rows)
 
     def triple_count(self) -> int:
-        rows = list(self.query(PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }", {}))
+        rows = list(self.query(PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return int(rows[0][0]) if rows else 0
 
     def ntriples(self) -> bytes:
-        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {})
+        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
         return result.graph.serialize(format="nt", encoding="utf-8")
 
 
-def _json_term(value: dict) -> Identifier:
+def _json_term(value: dict):
     kind = value["type"]
     if kind == "uri":
         return URIRef(value["value"])
@@ -482,6 +495,8 @@ def _json_term(value: dict) -> Identifier:
     if "xml:lang" in value:
         return Literal(value["value"], lang=value["xml:lang"])
     datatype = value.get("datatype")
+    if datatype == _XSD_BOOLEAN and value["value"] in ("1", "0"):  # Virtuoso's form; the canonical one is true/false
+        return Literal(value["value"] == "1")
     return Literal(value["value"], datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
 
 
@@ -494,7 +509,6 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
     backend loads (or a function giving them, called only then); an endpoint already holds
     its graph.
 
-    >>> from kg import loading
     >>> get_backend("memory", loading.data_files(env="")).location
     'memory'
     >>> get_backend("sqlite", [])
@@ -503,35 +517,36 @@ def get_backend(description: str | None, files: list[Path] | Callable[[], list[P
     kg.errors.BadData: unknown backend 'sqlite' (use oxigraph, memory, or an http:// endpoint URL)
     """
     description = (description or os.environ.get("KG_BACKEND", "").strip() or DEFAULT_BACKEND)
+    timeout = DEFAULT_TIMEOUT if timeout is None else timeout
     if description.startswith(("http://", "https://")):
-        return EndpointBackend(description, DEFAULT_TIMEOUT if timeout is None else timeout)
+        return EndpointBackend(description, timeout)
     if description not in BACKENDS:
         raise BadData(f"unknown backend {description!r} (use oxigraph, memory, or an http:// endpoint URL)")
     files = files() if callable(files) else files
     if description == "oxigraph":
-        return OxigraphBackend(files)
-    from .loading import parse_files
-
-    return MemoryBackend(parse_files(files), files=files)
+        return OxigraphBackend(files, timeout=timeout)
+    return MemoryBackend(loading.parse_files(files), files=files, timeout=timeout)
 
 
 # ---------------------------------------------------------------------- sharing the graph
 def push(ntriples: bytes, store_url: str, *, graph: str | None = None, replace: bool = True,
-         timeout: float = DEFAULT_TIMEOUT) -> None:
-    """Upload N-Triples to a server's Graph Store Protocol endpoint (SPARQL 1.1 GSP).
+         timeout: float = DEFAULT_TIMEOUT) -> str:
+    """Upload N-Triples to a server's Graph Store Protocol endpoint (SPARQL 1.1 GSP); return where they went.
 
-    ``store_url`` is the graph store (Oxigraph: ``http://host:port/store``); the triples go
-    into the default graph, or into ``graph`` (an IRI). ``replace`` PUTs (the graph becomes
-    exactly these triples), otherwise they are POSTed (added).
+    ``store_url`` is the graph store (Oxigraph: ``http://host:port/store``; Virtuoso:
+    ``http://host:8890/sparql-graph-crud-auth``, which asks for a user name and password, see
+    :class:`_Server`). The triples go into the default graph, or into ``graph`` (an IRI).
+    ``replace`` PUTs (the graph becomes exactly these triples), otherwise they are POSTed
+    (added). The answer is the URL written to, without credentials.
     """
-    import urllib.parse
-
-    target = f"{store_url}{'&' if '?' in store_url else '?'}" + (
-        urllib.parse.urlencode({"graph": graph}) if graph else "default"
-    )
-    EndpointBackend(store_url, timeout)._send(
-        target, ntriples, method="PUT" if replace else "POST", content_type="application/n-triples",
-    )
+    target = EndpointBackend(store_url, timeout)
+    if graph:
+        where = target.server.url(("graph", graph))
+    else:
+        where = target.server.url()
+        where += f"{'&' if '?' in where else '?'}default"
+    target._send(where, ntriples, method="PUT" if replace else "POST", content_type="application/n-triples")
+    return target.url
 
 
 def server_command(store: Path, host: str = "127.0.0.1", port: int = 7878) -> list[str]:

@@ -469,21 +469,13 @@ def _append(work: _Workspace, block: str) -> str:
 
 
 def _relation(kg, name: str) -> Entity:
-    """The claim-carrying relation called ``name`` (its label, a synonym, CURIE or IRI)."""
-    wanted = expand_curie(name.strip())
-    key = normalise(name)
-    found: dict[str, int] = {}
-    for row in kg.select("relation_names"):
-        iri = str(row.property)
-        if (wanted is not None and iri == str(wanted)) or iri == name.strip().strip("<>") or normalise(str(row.name)) == key:
-            rank = 0 if (wanted is not None or str(row.kind) == "label") else 1
-            found[iri] = min(rank, found.get(iri, rank))
-    if found:
-        best = min(found.values())
-        winners = sorted(i for i, rank in found.items() if rank == best)
-        if len(winners) == 1:
-            return kg.entity(URIRef(winners[0]))
-        raise RefusedEdit(f"relation {name!r} could be {', '.join(curie(w) for w in winners)}: give its CURIE")
+    """The claim-carrying relation called ``name`` (its label, a synonym, CURIE or IRI): :meth:`KnowledgeGraph.relation`."""
+    try:
+        return kg.relation(name)
+    except AmbiguousEntity as error:
+        raise RefusedEdit(str(error)) from None
+    except UnknownEntity:
+        pass  # refused below, with the closest name
     labels = sorted({str(r.name) for r in kg.select("relation_names") if str(r.kind) == "label"})
     from .validate import _closest
 

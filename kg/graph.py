@@ -14,9 +14,13 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .backends import DEFAULT_TIMEOUT, Backend, MemoryBackend, get_backend, with_values
+from .backends import Backend, MemoryBackend, get_backend
 from .errors import AmbiguousEntity, BadData, EmptyResult, UnknownEntity
 from .model import (
+    DIAGNOSTIC_RELATIONS,
+    KIND_CLASSES,
+    RELATION_GROUPS,
+    TEST_ADVICE_RELATIONS,
     Chain,
     Claim,
     Count,
@@ -27,6 +31,8 @@ from .model import (
     SharedSymptoms,
     Stats,
     at_least,
+    by_strength,
+    kind_of,
     status_rank,
 )
 from .namespaces import FB, curie, expand_curie
@@ -43,17 +49,14 @@ __all__ = ["KnowledgeGraph", "EntityRef"]
 #: Anything a method accepts for an entity: a name to resolve, or an Entity already resolved.
 EntityRef = str | Entity
 
-# When an entity has several classes, the first of these names its kind.
-_KIND_ORDER = (
-    "Condition", "Symptom", "Mechanism", "BiologicalProcess", "Biomolecule", "Nutrient",
-    "FoodSource", "DiagnosticTest", "DiagnosticCriterion", "AnatomicalSite", "Intervention",
-    "Exposure", "Source",
-)
+_SYMPTOM, = RELATION_GROUPS["symptom"]
+_PROVIDES = "fb:providesNutrient"
+_MISDIAGNOSED = "fb:mayBeMisdiagnosedAs"
 
 
 def _kind_priority(class_iri: str) -> int:
     local = class_iri.removeprefix(str(FB))
-    return _KIND_ORDER.index(local) if local in _KIND_ORDER else len(_KIND_ORDER)
+    return KIND_CLASSES.index(local) if local in KIND_CLASSES else len(KIND_CLASSES)
 
 
 class KnowledgeGraph:
@@ -66,11 +69,18 @@ class KnowledgeGraph:
     ['brain fog', 'depression', 'fatigue', 'myalgia']
     """
 
-    def __init__(self, graph: Graph | Backend, files: Iterable[Path] = ()):
+    def __init__(self, graph: Graph | Backend):
         self.backend: Backend = MemoryBackend(graph) if isinstance(graph, Graph) else graph
-        self.files = tuple(files)
-        #: Seconds any request to a server may take (reading an endpoint, pushing to one).
-        self.timeout = getattr(self.backend, "timeout", DEFAULT_TIMEOUT)
+
+    @property
+    def files(self) -> tuple[Path, ...]:
+        """The files the graph was read from (none when a server holds it)."""
+        return self.backend.files
+
+    @property
+    def timeout(self) -> float:
+        """Seconds any request to a server may take (reading an endpoint, pushing to one)."""
+        return self.backend.timeout
 
     @classmethod
     def load(cls, data: Iterable[Path | str] = (), *, env: str | None = None,
@@ -83,39 +93,26 @@ class KnowledgeGraph:
         """
         data = [Path(p) for p in data]
         store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
-        if data and not hasattr(store, "files"):
+        if data and not store.local:
             raise BadData(f"--data cannot add files to the endpoint {store.location} (upload them to it with `kg push`)")
-        graph = cls(store, getattr(store, "files", ()))
-        if timeout is not None:
-            graph.timeout = timeout
-        return graph
+        return cls(store)
 
     @cached_property
     def rdf(self) -> Graph:
         """The whole graph as an rdflib Graph (copied out of the store unless that is rdflib's)."""
-        if isinstance(self.backend, MemoryBackend):
-            return self.backend.graph
-        graph = loading.parse_files([])
-        graph.parse(data=self.backend.ntriples().decode("utf-8"), format="nt")
-        return graph
+        return self.backend.rdflib_graph()
 
     # ------------------------------------------------------------------ running queries
-    def select(self, name: str, **bindings: "Identifier | Iterable[URIRef]") -> Result:
+    def select(self, name: str, **bindings: "Identifier | Iterable[Identifier]") -> Result:
         """Run the shipped query ``name`` with ``bindings`` bound as RDF terms.
 
-        A parameter bound to a collection of IRIs takes each of them in turn: a VALUES block
-        of their N-Triples forms opens the query's WHERE clause (so the store starts from
-        them), on every backend alike.
+        A parameter bound to a collection of terms takes each of them in turn. Every backend
+        binds them alike (:func:`kg.sparql.bind`): a VALUES block opening the WHERE group.
         """
-        text = sparql.named_query(name).text
-        many = {key: value for key, value in bindings.items() if not isinstance(value, Identifier)}
-        if many:
-            text = with_values(text, many)
-            bindings = {key: value for key, value in bindings.items() if key not in many}
-        return self.backend.query(sparql.PROLOGUE + text, bindings)
+        return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
 
-    def query(self, text: str, params: Mapping[str, Identifier] | None = None, *, where: str = "query") -> Result:
-        """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms.
+    def query(self, text: str, params: "Mapping[str, sparql.Binding] | None" = None, *, where: str = "query") -> Result:
+        """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms (see :func:`kg.sparql.bind`).
 
         >>> g = KnowledgeGraph.load()
         >>> rows = g.query("SELECT ?s WHERE { ?c fb:hasSymptom ?s }", {"c": g.resolve("fibromyalgia").ref})
@@ -123,7 +120,7 @@ class KnowledgeGraph:
         True
         """
         sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
-        return self.backend.query(sparql.PROLOGUE + text, dict(params or {}))
+        return self.backend.query(sparql.PROLOGUE + text, params)
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
@@ -136,7 +133,7 @@ class KnowledgeGraph:
         """
         import pickle
 
-        cache = self.backend.cache_file("names", _index_code()) if hasattr(self.backend, "cache_file") else None
+        cache = self.backend.cache_file("names", _index_code())
         if cache is not None and cache.exists():
             try:
                 with open(cache, "rb") as handle:
@@ -170,8 +167,8 @@ class KnowledgeGraph:
             classes.setdefault(iri, []).append((str(row["class"]), class_label))
         entities = {}
         for iri, label in labels.items():
-            kind = min(classes[iri], key=lambda c: (_kind_priority(c[0]), c[1]))[1]
-            entities[iri] = Entity(curie(iri), label, kind, iri)
+            kind_class, kind_label = min(classes[iri], key=lambda c: (_kind_priority(c[0]), c[0]))
+            entities[iri] = Entity(curie(iri), label, kind_of(kind_class), iri, kind_label)
         return entities
 
     @cached_property
@@ -266,31 +263,68 @@ class KnowledgeGraph:
             )
         return claims
 
-    def claims(self, subject: EntityRef | None = None, predicate: str | None = None, object: EntityRef | None = None,
-               *, min_status: str = "any") -> list[Claim]:
-        """Claims matching the given subject, relation (IRI or CURIE) and object, with provenance.
+    def claims(self, subject: "EntityRef | URIRef | None" = None, predicate: "str | Iterable[str] | None" = None,
+               object: "EntityRef | URIRef | None" = None, *, min_status: str = "any", by: str = "object") -> list[Claim]:
+        """The claims with this subject, relation and object (any of them left open), with provenance.
 
-        ``min_status`` (supported, contested, unsupported or any) keeps only the claims at
-        least that well backed; every method that walks relations takes it.
+        This is the one way the library asks for claims. ``subject`` and ``object`` are
+        entities (a name, an :class:`Entity` or an IRI); ``predicate`` a relation's label,
+        synonym, CURIE or IRI, or several of them. ``min_status`` (supported, contested,
+        unsupported or any) keeps only the claims at least that well backed. The answer is
+        ordered strongest evidence first, then by the label of the entity at end ``by``.
+
+        >>> g = KnowledgeGraph.load()
+        >>> [c.subject.label for c in g.claims(predicate="provides", object="vitamin B12", by="subject")][:2]
+        ['animal foods', 'beef']
+        >>> {c.status for c in g.claims(subject="fibromyalgia", min_status="supported")}
+        {'supported'}
         """
-        bindings = {}
+        bindings: dict = {}
         if subject is not None:
-            bindings["subject"] = self.resolve(subject).ref
+            bindings["subject"] = self._ref(subject)
         if object is not None:
-            bindings["object"] = self.resolve(object).ref
+            bindings["object"] = self._ref(object)
         if predicate is not None:
-            bindings["predicate"] = self._relation_iri(predicate)
-        # Oxigraph joins the provenance in pattern order, so a bound object wants its own query.
-        name = "claims_into" if list(bindings) == ["object"] else "claims"
-        return _by_strength(at_least(self._claims(self.select(name, **bindings)), min_status))
+            names = [predicate] if isinstance(predicate, str) else list(predicate)
+            bindings["predicate"] = [self._relation_iri(name) for name in names]
+        # Oxigraph joins the provenance in pattern order: a bound object wants a query that starts there.
+        name = "claims_into" if subject is None and object is not None else "claims"
+        return _by_strength(at_least(self._claims(self.select(name, **bindings)), min_status), by)
+
+    def _ref(self, entity: "EntityRef | URIRef") -> URIRef:
+        return entity if isinstance(entity, URIRef) else self.resolve(entity).ref
+
+    def relation(self, name: str) -> Entity:
+        """The claim-carrying relation called ``name``: its IRI, CURIE, label or a synonym (any case).
+
+        A label wins over another relation's synonym; a name two relations share is refused.
+
+        >>> KnowledgeGraph.load().relation("Has Symptom").id
+        'fb:hasSymptom'
+        """
+        return self.entity(self._relation_iri(name))
+
+    @cached_property
+    def _relation_names(self) -> dict[str, dict[str, int]]:
+        """Each normalised relation name, with the relations it names and how (0 a label, 1 a synonym)."""
+        names: dict[str, dict[str, int]] = {}
+        for row in self.select("relation_names"):
+            rank = 0 if str(row.kind) == "label" else 1
+            found = names.setdefault(normalise(str(row.name)), {})
+            found[str(row.property)] = min(rank, found.get(str(row.property), rank))
+        return names
 
     def _relation_iri(self, predicate: str) -> URIRef:
-        iri = expand_curie(predicate) or URIRef(predicate)
-        if str(iri) in self._relations:
-            return iri
-        for key, relation in self._relations.items():
-            if normalise(relation.label) == normalise(predicate):
-                return URIRef(key)
+        iri = str(expand_curie(predicate.strip()) or predicate.strip().strip("<>"))
+        if iri in self._relations:
+            return URIRef(iri)
+        found = self._relation_names.get(normalise(predicate), {})
+        if found:
+            best = min(found.values())
+            winners = sorted(iri for iri, rank in found.items() if rank == best)
+            if len(winners) == 1:
+                return URIRef(winners[0])
+            raise AmbiguousEntity(f"relation {predicate!r} could be {', '.join(curie(w) for w in winners)}: give its CURIE")
         known = ", ".join(sorted(r.label for r in self._relations.values()))
         raise UnknownEntity(f"unknown relation {predicate!r} (known: {known})")
 
@@ -300,8 +334,7 @@ class KnowledgeGraph:
         >>> [c.object.label for c in KnowledgeGraph.load().symptoms("vitamin B12 deficiency")][:3]
         ['ataxia', 'brain fog', 'depression']
         """
-        ref = self.resolve(condition).ref
-        return _by_strength(at_least(self._claims(self.select("symptoms_of_condition", condition=ref)), min_status))
+        return self.claims(subject=condition, predicate=_SYMPTOM, min_status=min_status)
 
     def shared(self, *conditions: EntityRef, min_status: str = "any", expand: bool = False) -> SharedSymptoms:
         """The symptoms all ``conditions`` share, and those unique to each.
@@ -353,19 +386,21 @@ class KnowledgeGraph:
 
     def foods(self, nutrient: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Foods that provide ``nutrient``."""
-        ref = self.resolve(nutrient).ref
-        claims = at_least(self._claims(self.select("foods_providing_nutrient", nutrient=ref)), min_status)
-        return _by_strength(claims, side="subject")
+        return self.claims(predicate=_PROVIDES, object=nutrient, min_status=min_status, by="subject")
 
     def misdiagnosis(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """What ``condition`` may be mistaken for, and what may be mistaken for it."""
-        ref = self.resolve(condition).ref
-        return _by_strength(at_least(self._claims(self.select("misdiagnosis_links", condition=ref)), min_status))
+        entity = self.resolve(condition)
+        both = (self.claims(subject=entity, predicate=_MISDIAGNOSED, min_status=min_status)
+                + self.claims(predicate=_MISDIAGNOSED, object=entity, min_status=min_status))
+        return _by_strength(both)
 
     def tests(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Tests and criteria that diagnose ``condition``, and tests advised for people who have it."""
-        ref = self.resolve(condition).ref
-        return _by_strength(at_least(self._claims(self.select("diagnostic_tests", condition=ref)), min_status))
+        entity = self.resolve(condition)
+        advised = [claim for claim in self.claims(predicate=TEST_ADVICE_RELATIONS, object=entity, min_status=min_status)
+                   if claim.subject.kind == kind_of(FB.DiagnosticTest)]
+        return _by_strength(self.claims(subject=entity, predicate=DIAGNOSTIC_RELATIONS, min_status=min_status) + advised)
 
     def show(self, name: EntityRef, *, min_status: str = "any") -> EntityDetails:
         """Everything the graph says about one entity, relations in and out included."""
@@ -528,6 +563,4 @@ def _index_code() -> str:
     return digest.hexdigest()[:16]
 
 
-def _by_strength(claims: list[Claim], side: str = "object") -> list[Claim]:
-    """Claims ordered strongest evidence first, then by the label of the entity on ``side``."""
-    return sorted(claims, key=lambda c: (c.rank, getattr(c, side).label.casefold(), c.predicate.id, c.subject.id))
+_by_strength = by_strength  # the name callers here use; kg.model.by_strength is the definition

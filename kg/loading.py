@@ -1,4 +1,4 @@
-"""Finding and parsing the Turtle files that make up the graph.
+"""Where kg keeps its files, and finding and parsing the Turtle files that make up the graph.
 
 The graph is the shipped ontology (``ontology/*.ttl``), then every extension file
 (``ontology/extensions/*.ttl``), then the imports in the user's data folder (``kg import``,
@@ -15,9 +15,36 @@ from rdflib import Graph
 from .errors import BadData
 from .namespaces import PREFIXES
 
-__all__ = ["ontology_dir", "extensions_dir", "imports_dir", "imported_files", "data_files", "parse_files"]
+__all__ = [
+    "kg_home", "data_dir", "cache_dir", "ontology_dir", "extensions_dir", "imports_dir", "imported_files",
+    "data_files", "parse_files", "parse_into",
+]
 
 _PACKAGE = Path(__file__).resolve().parent
+
+
+def kg_home() -> Path | None:
+    """``KG_HOME`` when set: one folder holding both the data and the cache of kg."""
+    home = os.environ.get("KG_HOME", "").strip()
+    return Path(home).expanduser() if home else None
+
+
+def data_dir() -> Path:
+    """The user's data folder (imports live here): ``$KG_HOME/data`` or the platform's."""
+    if (home := kg_home()) is not None:
+        return home / "data"
+    from platformdirs import user_data_dir
+
+    return Path(user_data_dir("kg", appauthor=False))
+
+
+def cache_dir() -> Path:
+    """The folder of rebuildable caches (the Oxigraph store): ``$KG_HOME/cache`` or the platform's."""
+    if (home := kg_home()) is not None:
+        return home / "cache"
+    from platformdirs import user_cache_dir
+
+    return Path(user_cache_dir("kg", appauthor=False))
 
 
 def ontology_dir() -> Path:
@@ -41,16 +68,12 @@ def extensions_dir() -> Path:
     if override:
         return Path(override)
     if ontology_dir().parent == _PACKAGE:
-        from .backends import data_dir
-
         return data_dir() / "extensions"
     return ontology_dir() / "extensions"
 
 
 def imports_dir() -> Path:
     """The folder of imported data (``kg import``), in the user's data folder."""
-    from .backends import data_dir
-
     return data_dir() / "imports"
 
 
@@ -87,7 +110,8 @@ def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = N
     return list(unique)
 
 
-def _parse_into(graph: Graph, path: Path) -> None:
+def parse_into(graph: Graph, path: Path) -> None:
+    """Parse the Turtle or N-Triples file ``path`` into ``graph``; a bad file is one :class:`BadData` line."""
     try:
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
     except OSError as error:
@@ -110,5 +134,5 @@ def parse_files(files: list[Path]) -> Graph:
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     for path in files:
-        _parse_into(graph, path)
+        parse_into(graph, path)
     return graph

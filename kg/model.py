@@ -1,9 +1,13 @@
-"""The plain dataclasses the library answers with.
+"""The domain's words, defined once, and the plain dataclasses the library answers with.
 
-Each has ``to_dict()`` giving the JSON shape the command line prints: entities as objects
-with at least ``id`` (a CURIE) and ``label``.
+The vocabulary (evidence statuses, the kinds of entity, the groups of relations) lives
+here; the command line's choices and the HTML page's groups are derived from it.
+
+Each dataclass has ``to_dict()`` giving the JSON shape the command line prints: entities as
+objects with at least ``id`` (a CURIE) and ``label``; a claim always as :meth:`Claim.to_dict`.
 """
 
+import re
 from dataclasses import dataclass, field
 
 __all__ = [
@@ -11,6 +15,12 @@ __all__ = [
     "status_rank",
     "MIN_STATUSES",
     "at_least",
+    "by_strength",
+    "KIND_CLASSES",
+    "kind_of",
+    "RELATION_GROUPS",
+    "DIAGNOSTIC_RELATIONS",
+    "TEST_ADVICE_RELATIONS",
     "Entity",
     "Claim",
     "Chain",
@@ -63,14 +73,57 @@ def at_least(claims, min_status: str = "any") -> list:
     return [claim for claim in claims if status_rank(claim.status) <= limit]
 
 
+def by_strength(claims, side: str = "object") -> list:
+    """``claims`` ordered strongest evidence first, then by the label of the entity at end ``side``."""
+    return sorted(claims, key=lambda c: (c.rank, getattr(c, side).label.casefold(), c.predicate.id, c.subject.id))
+
+
+#: The classes (local names in the fb: namespace) that give an entity its kind, in the order
+#: that decides for an entity of several of them.
+KIND_CLASSES = (
+    "Condition", "Symptom", "Mechanism", "BiologicalProcess", "Biomolecule", "Nutrient",
+    "FoodSource", "DiagnosticTest", "DiagnosticCriterion", "AnatomicalSite", "Intervention",
+    "Exposure", "Source",
+)
+
+
+def kind_of(class_iri: str) -> str:
+    """The stable kind id of a class: its local name in lower-case words (not its label, which may change).
+
+    >>> kind_of("https://w3id.org/fibro-b12/kg#FoodSource")
+    'food source'
+    """
+    local = re.split(r"[#/:]", str(class_iri))[-1]
+    return re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", local).lower()
+
+
+#: Relations by what they are about, as CURIEs: ``kg`` commands and the HTML page's edge
+#: groups read them from here (causal relations come from the schema: fb:causalRelation).
+RELATION_GROUPS: dict[str, tuple[str, ...]] = {
+    "symptom": ("fb:hasSymptom",),
+    "food": ("fb:providesNutrient", "fb:deficiencyOf"),
+    "misdiagnosis": ("fb:mayBeMisdiagnosedAs", "fb:mayMiss"),
+    "diagnosis": ("fb:diagnosedBy", "fb:hasDiagnosticCriterion", "fb:measures", "fb:recommendedFor"),
+}
+#: The relations that say how a condition is diagnosed: its tests and its criteria.
+DIAGNOSTIC_RELATIONS = ("fb:diagnosedBy", "fb:hasDiagnosticCriterion")
+#: The relations from a test to a condition it is advised for, or may miss.
+TEST_ADVICE_RELATIONS = ("fb:recommendedFor", "fb:mayMiss")
+
+
 @dataclass(frozen=True, order=True)
 class Entity:
-    """Anything in the graph: a condition, symptom, source, relation, class ..."""
+    """Anything in the graph: a condition, symptom, source, relation, class ...
+
+    ``kind`` is a stable id (from the class's IRI, see :func:`kind_of`, or ``relation``,
+    ``literal``, ``import``) to compare; ``kind_label`` is the class's label, to show.
+    """
 
     id: str
     label: str
     kind: str = ""
     iri: str = field(default="", compare=False)
+    kind_label: str = field(default="", compare=False)
 
     @property
     def ref(self):
@@ -99,16 +152,31 @@ class Claim:
     def rank(self) -> int:
         return status_rank(self.status)
 
-    def to_dict(self) -> dict:
+    def _provenance(self) -> dict:
         return {
-            "subject": self.subject.to_dict(),
-            "predicate": {"id": self.predicate.id, "label": self.predicate.label},
-            "object": self.object.to_dict(),
             "status": self.status,
             "sources": [{"id": s.id, "label": s.label} for s in self.sources],
             "contested_by": [{"id": s.id, "label": s.label} for s in self.contested_by],
             "note": self.note,
         }
+
+    def to_dict(self) -> dict:
+        """The whole claim: its three ends, then its provenance (as :meth:`to_row` gives it)."""
+        return {
+            "subject": self.subject.to_dict(),
+            "predicate": {"id": self.predicate.id, "label": self.predicate.label},
+            "object": self.object.to_dict(),
+            **self._provenance(),
+        }
+
+    def to_row(self, other: str = "object") -> dict:
+        """The claim as a row about the entity at end ``other`` (a symptom of a condition, say).
+
+        >>> claim = Claim(Entity("fb:a", "a"), Entity("fb:r", "r"), Entity("fb:b", "b"), "supported", (Entity("src:x", "X"),))
+        >>> claim.to_row()
+        {'id': 'fb:b', 'label': 'b', 'kind': '', 'relation': 'r', 'status': 'supported', 'sources': [{'id': 'src:x', 'label': 'X'}], 'contested_by': [], 'note': None}
+        """
+        return {**getattr(self, other).to_dict(), "relation": self.predicate.label, **self._provenance()}
 
 
 @dataclass(frozen=True)

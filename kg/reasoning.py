@@ -56,8 +56,8 @@ from dataclasses import dataclass
 from rdflib import URIRef
 
 from .errors import BadQuery, EmptyResult, NotASymptom
-from .graph import _by_strength
-from .model import Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
+from .model import DIAGNOSTIC_RELATIONS, Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
+from .model import by_strength as _by_strength
 from .namespaces import FB
 
 __all__ = [
@@ -93,8 +93,6 @@ DEFAULT_PREVALENCE = 1e-5
 """The prior of a condition with no stated prevalence: 1 in 100,000, within the usual range
 of a rare disease (rarer than 1 in 2,000 in the EU definition)."""
 
-#: The relations that say how a condition is diagnosed: its tests and its criteria.
-DIAGNOSTIC_RELATIONS = ("fb:diagnosedBy", "fb:hasDiagnosticCriterion")
 
 # HPO's frequency classes (the "Frequency" subontology, HP:0040279-HP:0040285) and their ranges.
 _FREQUENCY_CLASSES = {
@@ -622,7 +620,7 @@ class Differential:
 
 def _diagnostics(g, condition: Entity, min_status: str) -> list[Claim]:
     """The tests and criteria that diagnose ``condition`` (:data:`DIAGNOSTIC_RELATIONS`), strongest first."""
-    return _by_strength(at_least(g._claims(g.select("diagnosed_by", subject=condition.ref)), min_status))
+    return g.claims(subject=condition, predicate=DIAGNOSTIC_RELATIONS, min_status=min_status)
 
 
 def _separating(g, conditions: list[Entity], min_status: str) -> dict[str, tuple[Claim, ...]]:

@@ -1,18 +1,23 @@
-"""Named SPARQL queries (the ``.rq`` files of ``kg/queries``) and safe query preparation.
+"""Named SPARQL queries (the ``.rq`` files of ``kg/queries``), binding parameters, safe preparation.
 
-Each ``.rq`` file starts with comment lines: the first says what question it answers, and
-lines of the form ``# param NAME: what it is`` declare the parameters a caller binds.
-Parameters are bound as RDF terms (rdflib ``initBindings``), never pasted into the text.
+Each ``.rq`` file starts with comment lines: the first says what question it answers, lines
+of the form ``# param NAME: what it is`` declare the parameters a caller binds, and lines of
+the form ``# example NAME: VALUE`` give a value worth trying (the tests bind it).
+
+Parameters are bound in one way on every backend, by :func:`bind`: a VALUES block of RDF
+terms, serialised here (never text a user typed), opens the query's WHERE group. So the
+store starts from them and every FILTER of the group sees them, whatever the engine.
 """
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
+from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from rdflib import Literal, URIRef
+from rdflib import BNode, Literal, URIRef
 from rdflib.term import Identifier
 
 from .errors import BadQuery, ReadOnlyQuery
@@ -22,7 +27,8 @@ if TYPE_CHECKING:
     from pyparsing import ParseException
     from rdflib.plugins.sparql.sparql import Query
 
-__all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "QUERY_DIR"]
+__all__ = ["NamedQuery", "named_queries", "named_query", "prepare", "parse_param", "bind", "term", "form", "QUERY_DIR",
+           "PROLOGUE"]
 
 QUERY_DIR = Path(__file__).resolve().parent / "queries"
 
@@ -30,30 +36,50 @@ QUERY_DIR = Path(__file__).resolve().parent / "queries"
 PROLOGUE = "".join(f"PREFIX {prefix}: <{namespace}>\n" for prefix, namespace in PREFIXES.items())
 _PROLOGUE_LINES = PROLOGUE.count("\n")
 _PARAM_LINE = re.compile(r"^#\s*param\s+(\w+)\s*:\s*(.*)$")
+_EXAMPLE_LINE = re.compile(r"^#\s*example\s+(\w+)\s*:\s*(.*)$")
 
 
 @dataclass(frozen=True)
 class NamedQuery:
-    """A query shipped with the package."""
+    """A query shipped with the package.
+
+    ``examples`` maps parameter names to a value worth binding, written as ``kg query
+    --param`` reads it (``fb:fibromyalgia``); several values are separated by spaces.
+    """
 
     name: str
     description: str
     params: dict[str, str]
     text: str
     path: Path
+    examples: dict[str, str] = field(default_factory=dict)
+
+    def example_bindings(self) -> dict[str, "Identifier | list[Identifier]"]:
+        """The ``# example`` values as terms, ready for :func:`bind` (a list where several are given).
+
+        >>> named_query("claims_into").example_bindings()
+        {'object': rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#fatigue')}
+        """
+        bindings: dict = {}
+        for name, text in self.examples.items():
+            terms = [parse_param(f"{name}={value}")[1] for value in text.split()]
+            bindings[name] = terms[0] if len(terms) == 1 else terms
+        return bindings
 
 
 def _read(path: Path) -> NamedQuery:
     text = path.read_text(encoding="utf-8")
     comments = [line for line in text.splitlines() if line.startswith("#")]
-    params = {}
+    params, examples = {}, {}
     description = ""
     for line in comments:
         if match := _PARAM_LINE.match(line):
             params[match.group(1)] = match.group(2).strip()
+        elif match := _EXAMPLE_LINE.match(line):
+            examples[match.group(1)] = match.group(2).strip()
         elif not description:
             description = line.lstrip("# ").strip()
-    return NamedQuery(path.stem, description, params, text, path)
+    return NamedQuery(path.stem, description, params, text, path, examples)
 
 
 @cache
@@ -190,3 +216,166 @@ def _namespace_manager():
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     return graph.namespace_manager
+
+
+# ---------------------------------------------------------------------- binding parameters
+#: What a parameter may be bound to: one RDF term, or a collection of them (each in turn).
+Binding = Identifier | Iterable[Identifier]
+
+# Characters an IRI written <...> in SPARQL may not hold (the grammar's IRIREF).
+_IRI_OK = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
+_LANGUAGE = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
+_PLAIN = ("http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
+_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
+
+
+def _iri(value: str, what: str) -> str:
+    if not _IRI_OK.fullmatch(value):
+        raise BadQuery(f"cannot bind {what}: {value!r} is not an IRI (it holds a space or one of <>\"{{}}|^`\\)")
+    return f"<{value}>"
+
+
+def term(value: Identifier, name: str = "parameter") -> str:
+    """``value`` written as a SPARQL term, ready to stand in a query.
+
+    Every character that could end the term is escaped, so a value never becomes query
+    text; an IRI holding characters no IRI may hold is refused, and so is a blank node (a
+    blank node in a query is a fresh variable, not that node).
+
+    >>> term(URIRef("https://w3id.org/fibro-b12/kg#fatigue"))
+    '<https://w3id.org/fibro-b12/kg#fatigue>'
+    >>> print(term(Literal('say "hi"\\n } DROP ALL')))
+    "say \\"hi\\"\\n } DROP ALL"
+    >>> term(Literal("Müdigkeit", lang="de")), term(Literal(3))
+    ('"Müdigkeit"@de', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
+    >>> term(URIRef("urn:x> } DROP ALL { <urn:y"))
+    Traceback (most recent call last):
+    ...
+    kg.errors.BadQuery: cannot bind ?parameter: 'urn:x> } DROP ALL { <urn:y' is not an IRI (it holds a space or one of <>"{}|^`\\)
+    """
+    what = f"?{name}"
+    if isinstance(value, URIRef):
+        return _iri(str(value), what)
+    if isinstance(value, Literal):
+        text = f'"{str(value).translate(_ESCAPES)}"'
+        if value.language:
+            if not _LANGUAGE.fullmatch(value.language):
+                raise BadQuery(f"cannot bind {what}: {value.language!r} is not a language tag")
+            return f"{text}@{value.language}"
+        if value.datatype is not None and str(value.datatype) not in _PLAIN:
+            return f"{text}^^{_iri(str(value.datatype), what)}"
+        return text
+    if isinstance(value, BNode):
+        raise BadQuery(f"cannot bind {what} to a blank node (bind an IRI or a literal)")
+    raise BadQuery(f"cannot bind {what} to {value!r}: not an RDF term")
+
+
+def _values(bindings: Mapping[str, Binding]) -> str:
+    blocks = []
+    for name, value in bindings.items():
+        if not re.fullmatch(r"\w+", name):
+            raise BadQuery(f"cannot bind {name!r}: not a SPARQL variable name")
+        terms = [value] if isinstance(value, (Identifier, str)) else list(value)
+        blocks.append(f"VALUES ?{name} {{ {' '.join(term(t, name) for t in terms)} }}")
+    return " ".join(blocks)
+
+
+# The tokens that matter for finding the WHERE group; anything else is skipped a character at
+# a time. Strings, IRIs and comments are matched whole, so that a brace inside them is no brace.
+_TOKENS = re.compile(r"""
+    (?P<comment>\#[^\n]*)
+  | (?P<string>\"\"\"(?:[^"\\]|\\.|"(?!""))*\"\"\"|'''(?:[^'\\]|\\.|'(?!''))*'''
+               |"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')
+  | (?P<iri><[^<>"{}|^`\\\x00-\x20]*>)
+  | (?P<var>[?$]\w+)
+  | (?P<word>[^\W\d][\w:.\-]*|:[\w:.\-]*)
+  | (?P<open>[{(\[])
+  | (?P<close>[})\]])
+""", re.VERBOSE | re.DOTALL)
+_FORMS = {"SELECT", "CONSTRUCT", "DESCRIBE", "ASK"}
+# What may follow a DESCRIBE's (optional) WHERE clause.
+_AFTER_WHERE = {"GROUP", "HAVING", "ORDER", "LIMIT", "OFFSET", "VALUES"}
+
+
+def _outside_brackets(text: str):
+    """The words and brackets of ``text`` at bracket depth 0, outside strings, IRIs and comments.
+
+    Yields ``(kind, start, end)``; an opening bracket is reported at depth 0, its content not.
+    """
+    depth, position = 0, 0
+    while position < len(text):
+        match = _TOKENS.match(text, position)
+        if match is None:
+            position += 1
+            continue
+        kind = match.lastgroup
+        if kind == "close":
+            depth -= 1
+        if depth == 0 and kind in ("word", "open", "close"):
+            yield kind, match.start(), match.end()
+        if kind == "open":
+            depth += 1
+        position = match.end()
+
+
+def form(text: str) -> str | None:
+    """The query's form: SELECT, ASK, CONSTRUCT or DESCRIBE (None when it has none of them).
+
+    >>> form("PREFIX ask: <urn:x#> # SELECT\\nconstruct { ?s ?p ?o } WHERE { ?s ?p ?o }")
+    'CONSTRUCT'
+    """
+    for kind, start, end in _outside_brackets(text):
+        if kind == "word" and text[start:end].upper() in _FORMS:
+            return text[start:end].upper()
+    return None
+
+
+def bind(text: str, bindings: Mapping[str, Binding]) -> str:
+    """``text`` with each parameter bound: a VALUES block opening the query's WHERE group.
+
+    A parameter bound to a collection of terms takes each of them in turn. The query is the
+    same on every backend, and its parameters are bound before the group's patterns and
+    FILTERs are evaluated (a VALUES block after the query would be joined after them). A
+    ``CONSTRUCT WHERE`` query gets its template written out; a ``DESCRIBE`` without a WHERE
+    clause gets one.
+
+    >>> print(bind("SELECT ?s WHERE { ?s rdfs:label ?l FILTER(?l = ?v) }", {"v": Literal("fatigue")}))
+    SELECT ?s WHERE { VALUES ?v { "fatigue" }  ?s rdfs:label ?l FILTER(?l = ?v) }
+    >>> print(bind("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": [URIRef("urn:a"), URIRef("urn:b")]}))
+    CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <urn:a> <urn:b> }  ?s ?p ?o }
+    >>> print(bind("DESCRIBE ?s", {"s": URIRef("urn:a")}))
+    DESCRIBE ?s
+    WHERE { VALUES ?s { <urn:a> } }
+    """
+    if not bindings:
+        return text
+    values = _values(bindings)
+    form = template = None
+    previous = (None, 0)  # the last word at depth 0, and where it starts
+    for kind, start, end in _outside_brackets(text):
+        word = text[start:end].upper() if kind == "word" else None
+        if form is None:
+            form = word if word in _FORMS else None
+        elif kind == "open" and text[start] == "{":
+            if form == "CONSTRUCT" and template is None and previous[0] == "CONSTRUCT":
+                template = start  # CONSTRUCT { template } WHERE { group }: the group comes next
+            elif form == "CONSTRUCT" and template is None:
+                return _short_construct(text, previous[1], start, values)
+            else:
+                return f"{text[:end]} {values} {text[end:]}"  # on the same line: error positions hold
+        elif form == "DESCRIBE" and word in _AFTER_WHERE:
+            return f"{text[:start]}WHERE {{ {values} }} {text[start:]}"
+        if word is not None:
+            previous = (word, start)
+    if form == "DESCRIBE":
+        return f"{text}\nWHERE {{ {values} }}"  # on a line of its own: the text may end in a comment
+    raise BadQuery("cannot bind parameters: the query has no SELECT, ASK, CONSTRUCT or DESCRIBE with a WHERE group")
+
+
+def _short_construct(text: str, where: int, brace: int, values: str) -> str:
+    """``CONSTRUCT WHERE { P }`` as ``CONSTRUCT { P } WHERE { VALUES ... P }``: a template holds no VALUES."""
+    for kind, _, end in _outside_brackets(text[brace:]):
+        if kind == "close":
+            template = text[brace:brace + end]
+            return f"{text[:where]}{template} {text[where:brace + 1]} {values} {text[brace + 1:]}"
+    raise BadQuery("cannot bind parameters: the CONSTRUCT WHERE group is not closed")

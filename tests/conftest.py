@@ -46,3 +46,35 @@ def kg_json(*args, **kwargs):
 @pytest.fixture(scope="session")
 def g() -> KnowledgeGraph:
     return KnowledgeGraph.load(env="")
+
+
+HPO_DATA = ROOT / "tests" / "data" / "hpo"
+
+
+@pytest.fixture(scope="session")
+def hpo_excerpt(tmp_path_factory) -> Path:
+    """The HPO excerpt of tests/data/hpo as `kg import hpo` writes it: an N-Triples file to pass with --data."""
+    home = tmp_path_factory.mktemp("hpo-excerpt")
+    result = run_kg("import", "hpo", "--obo", HPO_DATA / "hp.obo", "--hpoa", HPO_DATA / "phenotype.hpoa",
+                    env={"KG_HOME": str(home), "KG_BACKEND": "memory"})
+    assert result.returncode == 0, result.stderr
+    return home / "data" / "imports" / "hpo.nt"
+
+
+@pytest.fixture(scope="session")
+def served_graph(hpo_excerpt, tmp_path_factory) -> Path:
+    """The shipped graph plus the HPO excerpt as one N-Triples file: what the test servers serve."""
+    path = tmp_path_factory.mktemp("served") / "graph.nt"
+    path.write_bytes(KnowledgeGraph.load([hpo_excerpt], env="", backend="memory").backend.ntriples())
+    return path
+
+
+@pytest.fixture(scope="session")
+def virtuoso(served_graph, tmp_path_factory) -> str:
+    """A Virtuoso 7 server on loopback holding :func:`served_graph` in the named graph
+    ``virtuoso_server.GRAPH``; its base URL. Skips without Virtuoso (fails under CI=true)."""
+    from virtuoso_server import virtuoso_server
+
+    with virtuoso_server(tmp_path_factory.mktemp("virtuoso"), data=served_graph) as base:
+        yield base
+

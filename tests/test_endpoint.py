@@ -168,3 +168,29 @@ def test_serve_answers_sparql_over_http(tmp_path):
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
     assert json.loads(process.stdout.read())["query"] == f"{base}/query"
+
+
+# ---------------------------------------------------------------------- Virtuoso
+def test_push_to_virtuoso_needs_its_password_and_then_works(virtuoso):
+    from virtuoso_server import PASSWORD, USER
+
+    store = f"{virtuoso}/sparql-graph-crud-auth"
+    line = one_line_error(run_kg("push", store, "--graph", "urn:kg:pushed"))
+    assert "asks for a user name and password" in line and "KG_USER" in line
+    wrong = one_line_error(run_kg("push", store.replace("://", f"://{USER}:not-{PASSWORD}@"), "--graph", "urn:kg:pushed"))
+    assert "refused the user name and password" in wrong and f"not-{PASSWORD}" not in wrong
+    for _ in range(2):  # PUT replaces the named graph: pushing twice leaves no duplicates
+        pushed = run_kg("push", store, "--graph", "urn:kg:pushed", "--format", "json",
+                        env={"KG_USER": USER, "KG_PASSWORD": PASSWORD})
+        assert pushed.returncode == 0, pushed.stderr
+    assert PASSWORD not in pushed.stdout + pushed.stderr
+    read = f"{virtuoso}/sparql?default-graph-uri=urn:kg:pushed"
+    assert kg_json("stats", "--endpoint", read) == kg_json("stats", "--backend", "memory")
+    assert kg_json("symptoms", "fibromyalgia", "--endpoint", read) == kg_json("symptoms", "fibromyalgia", "--backend", "memory")
+
+
+def test_push_to_virtuoso_default_graph_says_why_not(virtuoso):
+    from virtuoso_server import PASSWORD, USER
+
+    line = one_line_error(run_kg("push", f"{virtuoso}/sparql-graph-crud-auth", env={"KG_USER": USER, "KG_PASSWORD": PASSWORD}))
+    assert "HTTP 500" in line and "default graph" in line

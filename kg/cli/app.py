@@ -10,6 +10,7 @@ from typing import Annotated, Optional
 import typer
 
 from ..errors import EmptyResult, KGError
+from ..model import MIN_STATUSES
 from .output import Columns, write
 
 __all__ = ["app", "main", "DataOption", "FormatOption", "MinStatus", "MinStatusOption", "OutputFormat", "graph_command", "open_graph", "emit"]
@@ -52,11 +53,8 @@ FormatOption = Annotated[
 ]
 
 
-class MinStatus(str, Enum):
-    supported = "supported"
-    contested = "contested"
-    unsupported = "unsupported"
-    any = "any"
+#: The --min-status choices: :data:`kg.model.MIN_STATUSES`, the one definition.
+MinStatus = Enum("MinStatus", {status: status for status in MIN_STATUSES}, type=str)
 
 
 MinStatusOption = Annotated[

@@ -51,16 +51,9 @@ def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format:
     def evidence(claim) -> list[str]:  # the kinds of its sources, next to the status
         return sorted({details.evidence_kinds[s.id] for s in claim.sources if s.id in details.evidence_kinds})
 
-    relations = [
-        {"direction": "out", "relation": c.predicate.label, "other": c.object.to_dict(), "status": c.status,
-         "evidence": evidence(c), "sources": [s.id for s in c.sources], "note": c.note}
-        for c in details.outgoing
-    ] + [
-        {"direction": "in", "relation": c.predicate.label, "other": c.subject.to_dict(), "status": c.status,
-         "evidence": evidence(c), "sources": [s.id for s in c.sources], "note": c.note}
-        for c in details.incoming
-    ]
-    columns = [("direction", "direction"), ("relation", "relation"), ("id", "other.id"), ("label", "other.label"),
+    relations = [{"direction": "out", **c.to_row("object"), "evidence": evidence(c)} for c in details.outgoing]
+    relations += [{"direction": "in", **c.to_row("subject"), "evidence": evidence(c)} for c in details.incoming]
+    columns = [("direction", "direction"), ("relation", "relation"), ("id", "id"), ("label", "label"),
                ("status", "status"), ("evidence", "evidence"), ("sources", "sources"), ("note", "note")]
     if format is OutputFormat.json:
         write(details.to_dict(), columns, "json")
@@ -123,7 +116,7 @@ def shared(
     names = " and ".join(c.label for c in answer.conditions)
     records = [
         {**item.symptom.to_dict(), "section": "shared", "status": item.weakest,
-         "sources": sorted({s.id for claim in item.claims for s in claim.sources}),
+         "sources": [{"id": s.id, "label": s.label} for s in sorted({s for claim in item.claims for s in claim.sources})],
          "claims": [claim.to_dict() for claim in item.claims]}
         for item in answer.shared
     ]

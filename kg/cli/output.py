@@ -42,16 +42,8 @@ def cell(value) -> str:
 
 
 def claim_row(claim, other: str = "object") -> dict:
-    """A claim as a list-command record about the entity on side ``other``."""
-    entity = getattr(claim, other)
-    return {
-        **entity.to_dict(),
-        "relation": claim.predicate.label,
-        "status": claim.status,
-        "sources": [s.id for s in claim.sources],
-        "contested_by": [s.id for s in claim.contested_by],
-        "note": claim.note,
-    }
+    """A claim as a list-command record about the entity on side ``other`` (:meth:`kg.model.Claim.to_row`)."""
+    return claim.to_row(other)
 
 
 def write_json(records, columns: Columns, title: str | None = None) -> None:
@@ -82,7 +74,7 @@ def write_table(records, columns: Columns, title: str | None = None) -> None:
         for _, key in shown:
             value = _lookup(record, key)
             if key.endswith("sources") and isinstance(value, list):
-                value = [str(v).removeprefix("src:") for v in value]
+                value = [str(v.get("id") if isinstance(v, dict) else v).removeprefix("src:") for v in value]
             text = escape(cell(value))  # data is untrusted: no rich markup from it
             style = STATUS_STYLE.get(text) if key.endswith("status") else None
             row.append(f"[{style}]{text}[/]" if style else text)

@@ -30,7 +30,7 @@ def query(
     text: Annotated[Optional[str], typer.Argument(metavar="SPARQL", help="The query text (or use --file / --name).", show_default=False)] = None,
     file: Annotated[Optional[Path], typer.Option("--file", help="Read the query from a .rq file.", show_default=False)] = None,
     name: Annotated[Optional[str], typer.Option("--name", help="Run a named query shipped with kg (see `kg queries`).", show_default=False)] = None,
-    param: Annotated[Optional[list[str]], typer.Option("--param", help="NAME=VALUE bound as an RDF term: <IRI>, CURIE, number, \"literal\"@lang, or plain text.", show_default=False)] = None,
+    param: Annotated[Optional[list[str]], typer.Option("--param", help="NAME=VALUE bound as an RDF term: <IRI>, CURIE, number, \"literal\"@lang, or plain text; repeat a NAME to take each value in turn.", show_default=False)] = None,
     format: FormatOption = OutputFormat.table,
 ):
     """Run a read-only SPARQL query; the project's prefixes (fb:, src:, HP:, skos: ...) are predeclared."""
@@ -49,7 +49,10 @@ def query(
     elif name is not None:
         named = named_query(name)
         text, where = named.text, named.name
-    params = dict(parse_param(p) for p in param or [])
+    params: dict = {}
+    for name_, term in (parse_param(p) for p in param or []):
+        params.setdefault(name_, []).append(term)  # a name given again takes each value in turn
+    params = {key: terms[0] if len(terms) == 1 else terms for key, terms in params.items()}
     result = g.query(text, params, where=where)
     if result.type == "ASK":
         answer = bool(result.askAnswer)
@@ -64,7 +67,8 @@ def query(
     variables = [str(v) for v in result.vars]
     records = [{v: _value(row[v]) for v in variables} for row in result]
     hint = ""
-    literals = [k for k, v in params.items() if isinstance(v, Literal) and not v.datatype]
+    literals = [k for k, v in params.items() if any(isinstance(t, Literal) and not t.datatype for t in
+                                                   (v if isinstance(v, list) else [v]))]
     if literals:
         hint = f" (note: {', '.join(literals)} bound as plain text; write fb:NAME or <IRI> to bind an entity)"
     emit(records, [(v, v) for v in variables], format, empty=f"the query returned no rows{hint}")

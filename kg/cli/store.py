@@ -78,8 +78,8 @@ def push(
     """Upload the graph to a SPARQL server through the Graph Store Protocol (replacing what is there)."""
     from ..backends import push as push_graph
 
-    push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
-    record = {"url": url, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
+    pushed = push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
+    record = {"url": pushed, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
     write([record] if format is not OutputFormat.json else record, [(k, k) for k in record], format.value, "Pushed")
 
 
@@ -95,9 +95,9 @@ def serve(
     from ..backends import OxigraphBackend, server_command
     from ..errors import BadData
 
-    if not hasattr(g.backend, "files"):
+    if not g.backend.local:
         raise BadData(f"{g.backend.location} is already a SPARQL endpoint: query it directly")
-    store = g.backend if isinstance(g.backend, OxigraphBackend) else OxigraphBackend(list(g.backend.files))
+    store = OxigraphBackend(g.files)  # the cached store of these files (the one --backend oxigraph opened)
     command = server_command(store.path, host, port)
     record = {"query": f"http://{host}:{port}/query", "store": str(store.path), "triples": store.triple_count()}
     del store, g  # the server opens the store itself

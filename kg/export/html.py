@@ -19,6 +19,7 @@ from urllib.parse import quote
 from rdflib import URIRef
 
 from ..errors import BadExportOption
+from ..model import RELATION_GROUPS
 from ..namespaces import curie
 
 __all__ = [
@@ -97,17 +98,7 @@ EDGE_GROUPS: dict[str, tuple[str, str]] = {
     "diagnosis": ("diagnosis and tests", "#2e86c1"),
     "other": ("other relation", "#95a5a6"),
 }
-_GROUP_OF_RELATION = {
-    "fb:hasSymptom": "symptom",
-    "fb:providesNutrient": "food",
-    "fb:deficiencyOf": "food",
-    "fb:mayBeMisdiagnosedAs": "misdiagnosis",
-    "fb:mayMiss": "misdiagnosis",
-    "fb:diagnosedBy": "diagnosis",
-    "fb:hasDiagnosticCriterion": "diagnosis",
-    "fb:measures": "diagnosis",
-    "fb:recommendedFor": "diagnosis",
-}
+_GROUP_OF_RELATION = {relation: group for group, relations in RELATION_GROUPS.items() for relation in relations}
 
 #: Dash pattern of an edge by the evidence status of its claim: supported claims are solid.
 STATUS_DASHES: dict[str, list[int] | bool] = {
@@ -250,8 +241,8 @@ def _focus_graph(g, entity, depth, nearby_limit=0):
     def ring(frontier, step):
         found = []
         for here in frontier:
-            for name, bound in (("claims", "subject"), ("claims_into", "object")):
-                for claim in g._claims(g.select(name, **{bound: here.ref})):
+            for bound in ("subject", "object"):
+                for claim in g.claims(**{bound: here}):
                     claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
                     for end in (claim.subject, claim.object):
                         if end.id not in reached:
@@ -272,7 +263,7 @@ def _focus_graph(g, entity, depth, nearby_limit=0):
                 del reached[end.id], distance[end.id]
             frontier = []  # the outer ring's claims were all read just now
     for here in frontier:  # the claims between two entities of the outer ring
-        for claim in g._claims(g.select("claims", subject=here.ref)):
+        for claim in g.claims(subject=here):
             if claim.object.id in reached:
                 claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
     G = nx.MultiDiGraph()
