@@ -29,7 +29,7 @@ from rdflib.query import Result
 
 from . import loading
 from .errors import BadData, BadQuery, EndpointError
-from .loading import cache_dir, data_dir, kg_home  # noqa: F401  (their old home: kept importable)
+from .loading import cache_dir
 from .namespaces import PREFIXES
 from .sparql import PROLOGUE, Binding, bind, form
 
@@ -116,7 +116,11 @@ class MemoryBackend(Backend):
         self.timeout = timeout
 
     def _run(self, text: str) -> Result:
-        return self.graph.query(_prepared(text))
+        prepared = _prepared(text)
+        if _graph_patterns(prepared.algebra):
+            raise BadQuery("query: GRAPH clauses need named graphs, which the memory backend has none of "
+                           "(use --backend oxigraph, where the graph is the default graph)")
+        return self.graph.query(prepared)
 
     def triple_count(self) -> int:
         return len(self.graph)
@@ -126,6 +130,16 @@ class MemoryBackend(Backend):
 
     def rdflib_graph(self) -> Graph:
         return self.graph
+
+
+def _graph_patterns(node) -> bool:
+    if getattr(node, "name", None) == "Graph":
+        return True
+    if isinstance(node, dict):
+        return any(_graph_patterns(value) for value in node.values())
+    if isinstance(node, (list, tuple)):
+        return any(_graph_patterns(value) for value in node)
+    return False
 
 
 # ---------------------------------------------------------------------- converting terms
@@ -211,6 +225,13 @@ def _hash_files(files: list[Path], memo_path: Path) -> str:
     return total.hexdigest()[:32]
 
 
+def _cache_error(cache: Path, error: OSError) -> BadData:
+    """One line for a cache that cannot be written, saying which setting moves it."""
+    why = error.strerror or " ".join(str(error).split())[:300]
+    return BadData(f"cannot keep the store cache in {cache}: {why} (set KG_HOME to a writable folder, "
+                   "free some space, or use --backend memory)")
+
+
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
     try:
@@ -240,15 +261,43 @@ class OxigraphBackend(Backend):
         self.files = tuple(files)
         self.timeout = timeout
         cache = (cache or cache_dir()) / "oxigraph"
-        key = _hash_files(self.files, cache / "hashes.json")
-        self.path = cache / key
-        if not self.path.is_dir():
-            self._build(cache)
+        try:
+            key = _hash_files(self.files, cache / "hashes.json")
+            self.path = cache / key
+            if not self.path.is_dir():
+                self._build(cache)
+        except OSError as error:  # the cache folder cannot be made or written: a full disk, a read-only home
+            raise _cache_error(cache, error) from None
         self.location = str(self.path)
         try:
             self.store = ox.Store.read_only(str(self.path))
-        except OSError as error:
-            raise BadData(f"{self.path}: cannot open the cached store ({error}); delete that folder to rebuild it") from None
+        except (OSError, RuntimeError) as error:  # a damaged cache (RocksDB says "Corruption: ...")
+            self.store = self._rebuild(cache, error)
+
+    def _rebuild(self, cache: Path, error: Exception):
+        """The store is derived data: set the damaged one aside, build it again, and say so once."""
+        import sys
+
+        import pyoxigraph as ox
+
+        why = " ".join(str(error).split())[:200]
+        print(f"kg: the cached store {self.path} could not be opened ({why}); rebuilding it from the Turtle files",
+              file=sys.stderr)
+        broken = cache / f".broken-{self.path.name}-{os.getpid()}"
+        try:
+            self.path.rename(broken)
+        except OSError:
+            pass
+        shutil.rmtree(broken, ignore_errors=True)
+        for derived in cache.glob(f"{self.path.name}-*"):
+            derived.unlink(missing_ok=True)
+        if not self.path.is_dir():
+            self._build(cache)
+        try:
+            return ox.Store.read_only(str(self.path))
+        except (OSError, RuntimeError) as again:
+            raise BadData(f"{self.path}: cannot open the cached store even after rebuilding it ({again}); "
+                          f"check the disk, or delete {cache}") from None
 
     def _build(self, cache: Path) -> None:
         import pyoxigraph as ox
@@ -263,8 +312,9 @@ class OxigraphBackend(Backend):
                     store.bulk_load(path=str(path), format=fmt, base_iri=path.as_uri())
                 except SyntaxError as error:
                     raise _load_error(path, error) from None
-                except OSError as error:
-                    raise BadData(f"{path}: cannot read: {error}") from None
+                except OSError as error:  # reading the file, or writing the store (a full disk)
+                    raise BadData(f"{path}: cannot load it into the cache in {cache}: {' '.join(str(error).split())[:300]} "
+                                  "(free some space, or use --backend memory)") from None
             store.flush()
             del store
             try:
@@ -356,14 +406,15 @@ class _Server:
         params = self.params + list(extra)
         return f"{self.base}?{urllib.parse.urlencode(params)}" if params else self.base
 
-    def opener(self):
+    def opener(self, *handlers):
+        """A urllib opener with ``handlers`` that answers basic and digest authentication."""
         import urllib.request
 
         if self.credentials is None:
-            return urllib.request.build_opener()
+            return urllib.request.build_opener(*handlers)
         passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
         passwords.add_password(None, self.base, *self.credentials)
-        return urllib.request.build_opener(urllib.request.HTTPDigestAuthHandler(passwords),
+        return urllib.request.build_opener(*handlers, urllib.request.HTTPDigestAuthHandler(passwords),
                                            urllib.request.HTTPBasicAuthHandler(passwords))
 
 
@@ -399,18 +450,67 @@ class EndpointBackend(Backend):
                           accept=accept)
 
     def _send(self, url: str, body: bytes, *, method: str, content_type: str, accept: str = "*/*") -> tuple[str, bytes]:
-        """One HTTP request, bounded by the timeout; every failure is one :class:`EndpointError`."""
+        """One HTTP request, all of it (connecting, authenticating, every read) within the timeout.
+
+        A socket timeout alone restarts on every read, so a server that sends a byte a second
+        would hold kg for ever: a timer shuts the request's sockets down at the deadline
+        instead. Every failure is one :class:`EndpointError`.
+        """
         import http.client
         import socket
+        import threading
         import urllib.error
         import urllib.request
+        from urllib.parse import urlsplit
+
+        parts = urlsplit(url)
+        try:
+            port = parts.port
+        except ValueError:
+            port = -1
+        if parts.scheme not in ("http", "https") or not parts.hostname or port == -1:
+            raise EndpointError(f"{self.url}: not an http:// or https:// URL (check it)")
+        expired = threading.Event()
+        opened: list[socket.socket] = []  # every socket of this request (authentication may take two)
+
+        def expire() -> None:
+            expired.set()
+            for sock in opened:
+                try:
+                    sock.shutdown(socket.SHUT_RDWR)
+                except OSError:
+                    pass
+
+        def recorded(connection_class):
+            class Recorded(connection_class):
+                def connect(self):
+                    super().connect()
+                    opened.append(self.sock)
+                    if expired.is_set():
+                        expire()
+            return Recorded
+
+        class Plain(urllib.request.HTTPHandler):
+            def http_open(self, req):
+                return self.do_open(recorded(http.client.HTTPConnection), req)
+
+        class Secure(urllib.request.HTTPSHandler):
+            def https_open(self, req):
+                return self.do_open(recorded(http.client.HTTPSConnection), req, context=self._context)
 
         request = urllib.request.Request(url, data=body, method=method, headers={
             "Content-Type": content_type, "Accept": accept, "User-Agent": "kg",
         })
+        too_slow = EndpointError(f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)")
+        timer = threading.Timer(self.timeout, expire)
+        timer.daemon = True
+        timer.start()
         try:
-            with self.server.opener().open(request, timeout=self.timeout) as response:
-                return response.headers.get_content_type(), response.read()
+            with self.server.opener(Plain(), Secure()).open(request, timeout=self.timeout) as response:
+                found = response.headers.get_content_type(), response.read()
+            if expired.is_set():
+                raise too_slow
+            return found
         except urllib.error.HTTPError as error:
             if error.code == 401:
                 raise EndpointError(
@@ -419,25 +519,26 @@ class EndpointBackend(Backend):
                     f"{self.url}: the server asks for a user name and password (set KG_USER and KG_PASSWORD, "
                     "or write http://USER:PASSWORD@host/... in the URL)"
                 ) from None
-            detail = _error_detail(error)
+            try:
+                detail = _error_detail(error)
+            except OSError:
+                detail = ""
+            if expired.is_set():
+                raise too_slow from None
             raise EndpointError(
                 f"{self.url}: the endpoint answered HTTP {error.code} {error.reason}"
                 + (f": {detail}" if detail else "") + " (check the URL and the query)"
             ) from None
-        except (TimeoutError, socket.timeout):
-            raise EndpointError(
-                f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)"
-            ) from None
-        except urllib.error.URLError as error:
-            reason = error.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                raise EndpointError(
-                    f"{self.url}: no answer within {self.timeout:g} s (raise --timeout or check the server)"
-                ) from None
-            why = getattr(reason, "strerror", None) or str(reason)
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {why} (is the server running?)") from None
+        except EndpointError:
+            raise
         except (OSError, ValueError, http.client.HTTPException) as error:
-            raise EndpointError(f"{self.url}: cannot reach the endpoint: {error or type(error).__name__} (check the URL)") from None
+            reason = getattr(error, "reason", error)
+            if expired.is_set() or isinstance(reason, (TimeoutError, socket.timeout)):
+                raise too_slow from None
+            why = getattr(reason, "strerror", None) or str(reason) or type(reason).__name__
+            raise EndpointError(f"{self.url}: cannot reach the endpoint: {why} (is the server running, and the URL right?)") from None
+        finally:
+            timer.cancel()
 
     def _run(self, text: str) -> Result:
         # Ask for what the query makes: Virtuoso would answer a CONSTRUCT in SPARQL results JSON.

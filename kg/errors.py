@@ -17,6 +17,7 @@ __all__ = [
     "RefusedEdit",
     "UnknownStatus",
     "NotASymptom",
+    "NotACondition",
     "EndpointError",
     "BadExportOption",
 ]
@@ -64,6 +65,10 @@ class UnknownStatus(KGError):
 
 class NotASymptom(KGError):
     """An entity was given where a symptom is needed (a condition or test, for instance)."""
+
+
+class NotACondition(KGError):
+    """An entity was given where a condition is needed (a symptom or nutrient, for instance)."""
 
 
 class EndpointError(KGError):

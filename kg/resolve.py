@@ -9,7 +9,7 @@ from .errors import AmbiguousEntity, UnknownEntity
 from .model import Entity, SearchHit
 from .namespaces import curie, expand_curie
 
-__all__ = ["normalise", "NameIndex"]
+__all__ = ["normalise", "iri_as_curie", "NameIndex"]
 
 _SEPARATORS = re.compile(r"[\s_\-]+")
 # A label beats a synonym or identifier when one name points at several entities.
@@ -23,6 +23,27 @@ def normalise(name: str) -> str:
     'vitamin b12 deficiency'
     """
     return _SEPARATORS.sub(" ", name.casefold()).strip()
+
+
+_OBO_PURL = re.compile(r"^https?://purl\.obolibrary\.org/obo/([A-Za-z][A-Za-z0-9]*)_(\w+)$")
+
+
+def iri_as_curie(text: str) -> str | None:
+    """The CURIE an IRI stands for: a known namespace's (``curie``), or an OBO PURL's ``PREFIX:ID``.
+
+    >>> iri_as_curie("http://purl.obolibrary.org/obo/HP_0012378")
+    'HP:0012378'
+    >>> iri_as_curie("https://purl.obolibrary.org/obo/MONDO_0005546")
+    'MONDO:0005546'
+    >>> iri_as_curie("fatigue") is None
+    True
+    """
+    if not text.startswith(("http://", "https://")):
+        return None
+    if (match := _OBO_PURL.match(text)) is not None:
+        return f"{match.group(1)}:{match.group(2)}"
+    short = curie(text)
+    return short if short != text else None
 
 
 class NameIndex:
@@ -73,6 +94,8 @@ class NameIndex:
         if (iri := expand_curie(text)) is not None and str(iri) in self._entities:
             return self._entities[str(iri)]
         matches = self._by_name.get(key, {})
+        if not matches and (short := iri_as_curie(text)) is not None:
+            matches = self._by_name.get(normalise(short), {})  # an identifier's IRI, as its CURIE
         if matches:
             best = min(matches.values())
             winners = sorted(iri for iri, rank in matches.items() if rank == best)

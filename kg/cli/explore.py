@@ -61,11 +61,12 @@ def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format:
     if format is OutputFormat.csv:
         write(relations, columns, "csv")
         return
-    from rich.console import Console
     from rich.markup import escape
 
+    from .output import make_console
+
     e = details.entity
-    console = Console()
+    console = make_console()
     console.print(f"[bold]{escape(e.label)}[/] ({escape(e.id)})")
     facts = [
         ("classes", ", ".join(c.label for c in details.classes)),

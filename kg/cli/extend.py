@@ -32,6 +32,8 @@ class Status(str, Enum):
 
 
 def _report(edit, format: OutputFormat) -> None:
+    for warning in edit.warnings:
+        typer.echo(f"kg: warning: {warning}", err=True)
     if format is OutputFormat.table:
         typer.echo(str(edit))
     else:

@@ -34,31 +34,36 @@ def stats(g, format: FormatOption = OutputFormat.table):
 @graph_command
 def export(
     g,
-    out: Annotated[Path, typer.Argument(metavar="OUT", help="File to write, or - for standard output.")],
-    format: Annotated[str, typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, html, or kgx (OUT is a folder: nodes.tsv, edges.tsv).")] = "ttl",
+    out: Annotated[str, typer.Argument(metavar="OUT", help="File to write, or - for standard output.", show_default=False)],
+    format: Annotated[Optional[str], typer.Option("--format", "-f", help="ttl, nt, jsonld, graphml, html, or kgx (OUT is a folder: nodes.tsv, edges.tsv); default: from OUT's extension, else ttl.", show_default=False)] = None,
     focus: Annotated[Optional[str], typer.Option(help="html: show only the neighbourhood of this entity.", show_default=False)] = None,
-    depth: Annotated[Optional[int], typer.Option(help="html: how many steps around --focus (default 1).", show_default=False)] = None,
+    depth: Annotated[Optional[int], typer.Option(max=50, help="html: how many steps around --focus (default 1).", show_default=False)] = None,
     shared: Annotated[Optional[tuple[str, str]], typer.Option(metavar="A B", help="html: two conditions, their shared and unique symptoms and the chains between them.", show_default=False)] = None,
     physics: Annotated[Optional[bool], typer.Option("--physics/--no-physics", help="html: keep the layout live after the page opens (default: off; the page opens laid out and still).", show_default=False)] = None,
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
     """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML, an interactive HTML explorer, or KGX TSV (a folder)."""
     from ..export import export as export_graph
+    from ..export import format_for
     from ..fileio import atomic_write
 
+    format = format or format_for(out)
     if format == "kgx":  # a folder of two TSV files, written by its own atomic writer
+        from ..errors import BadData, BadExportOption
         from ..export.kgx import write_kgx
 
-        if str(out) == "-" or any(v is not None for v in (focus, depth, shared, physics, title)):
-            from ..errors import BadExportOption
-
+        if out.strip() in ("", "-") or any(v is not None for v in (focus, depth, shared, physics, title)):
             raise BadExportOption("--format kgx writes a folder (give OUT as a folder name) and takes no html options")
-        nodes, edges = write_kgx(g, out)
+        try:
+            nodes, edges = write_kgx(g, Path(out))
+        except OSError as error:  # a read-only or full disk: the earlier export is left as it was
+            raise BadData(f"{out}: cannot write the KGX folder: {error.strerror or error}") from None
         typer.echo(f"wrote {out}/nodes.tsv ({nodes:,} nodes) and {out}/edges.tsv ({edges:,} edges) (kgx)", err=True)
         return
     payload = export_graph(g, format, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
-    if str(out) == "-":
+    if out == "-":
         sys.stdout.buffer.write(payload)
         return
-    atomic_write(out, payload)
-    typer.echo(f"wrote {out} ({format}, {len(payload):,} bytes)", err=True)
+    written = atomic_write(out, payload)
+    where = f"{out} -> {written}" if Path(out) != written and Path(out).is_symlink() else out
+    typer.echo(f"wrote {where} ({format}, {len(payload):,} bytes)", err=True)

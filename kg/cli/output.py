@@ -9,7 +9,7 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 
-__all__ = ["WRITERS", "Columns", "write", "cell", "claim_row", "STATUS_STYLE"]
+__all__ = ["WRITERS", "Columns", "write", "cell", "claim_row", "make_console", "STATUS_STYLE"]
 
 #: (header, key) pairs; a key may be a dotted path into nested dicts.
 Columns = Sequence[tuple[str, str]]
@@ -60,7 +60,6 @@ def write_csv(records, columns: Columns, title: str | None = None) -> None:
 
 def write_table(records, columns: Columns, title: str | None = None) -> None:
     """A rich table; a ``note`` column becomes numbered footnotes under it, to keep rows short."""
-    from rich.console import Console
     from rich.markup import escape
     from rich.table import Table
 
@@ -82,10 +81,27 @@ def write_table(records, columns: Columns, title: str | None = None) -> None:
             notes.append(record["note"])
             row[-1] += f" [dim][{len(notes)}][/]"
         table.add_row(*row)
-    console = Console()
+    console = make_console()
     console.print(table)
     for number, note in enumerate(notes, 1):
         console.print(f"[dim][{number}][/] {escape(note)}")
+
+
+def make_console():
+    """A rich Console for standard output: the terminal's width, or, when piped, no wrapping at all.
+
+    Piped output is read by tools and people's pagers: a row that keeps to one line is
+    greppable, where 80 columns would split words ("fibromyalg ia"). ``COLUMNS`` sets a width.
+    """
+    import os
+
+    from rich.console import Console
+
+    piped = not sys.stdout.isatty() and not os.environ.get("COLUMNS", "").strip()
+    return Console(width=_PIPED_WIDTH if piped else None)
+
+
+_PIPED_WIDTH = 10_000
 
 
 WRITERS: dict[str, Callable] = {"table": write_table, "json": write_json, "csv": write_csv}

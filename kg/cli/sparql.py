@@ -45,6 +45,8 @@ def query(
             text = file.read_text(encoding="utf-8")
         except OSError as error:
             raise BadData(f"{file}: cannot read: {error.strerror or error}") from None
+        except UnicodeDecodeError as error:
+            raise BadQuery(f"{file}: not UTF-8 text ({error.reason} at byte {error.start}); save the query as UTF-8") from None
         where = str(file)
     elif name is not None:
         named = named_query(name)
@@ -59,6 +61,9 @@ def query(
         typer.echo("true" if answer else "false")
         raise typer.Exit(0 if answer else 1)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
+        if format is OutputFormat.csv:
+            raise BadQuery(f"a {result.type} query gives triples, not rows: use --format table (Turtle) "
+                           "or --format json (JSON-LD), or a SELECT query for CSV")
         if len(result.graph) == 0:
             raise EmptyResult("the query constructed no triples")
         rdf_format = "json-ld" if format is OutputFormat.json else "turtle"

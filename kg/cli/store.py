@@ -1,5 +1,6 @@
 """Commands about where the graph lives: importing data sets, serving and pushing the graph."""
 
+import errno
 import subprocess
 import sys
 from enum import Enum
@@ -77,6 +78,13 @@ def push(
 ):
     """Upload the graph to a SPARQL server through the Graph Store Protocol (replacing what is there)."""
     from ..backends import push as push_graph
+    from ..errors import EndpointError
+
+    if not _is_http_url(url):
+        raise EndpointError(f"{url!r} is not an http:// or https:// URL (give the server's graph store, "
+                            "for example http://127.0.0.1:7878/store)")
+    if graph is not None and not _is_http_url(graph) and not graph.startswith("urn:"):
+        raise EndpointError(f"--graph {graph!r} is not an IRI (give one such as https://example.org/graphs/kg)")
 
     pushed = push_graph(g.backend.ntriples(), url, graph=graph, replace=not append, timeout=g.timeout)
     record = {"url": pushed, "graph": graph or "default", "triples": g.backend.triple_count(), "replaced": not append}
@@ -97,13 +105,58 @@ def serve(
 
     if not g.backend.local:
         raise BadData(f"{g.backend.location} is already a SPARQL endpoint: query it directly")
+    _check_can_listen(host, port)
     store = OxigraphBackend(g.files)  # the cached store of these files (the one --backend oxigraph opened)
     command = server_command(store.path, host, port)
     record = {"query": f"http://{host}:{port}/query", "store": str(store.path), "triples": store.triple_count()}
     del store, g  # the server opens the store itself
     write([record] if format is not OutputFormat.json else record, [(k, k) for k in record], format.value, "Serving SPARQL (Ctrl-C stops)")
     sys.stdout.flush()
+    import tempfile
+
+    # The server's own errors (a Rust backtrace) are kept out of the terminal and summed up in one line.
+    with tempfile.TemporaryFile() as log:
+        server = subprocess.Popen(command, stderr=log)
+        try:
+            code = server.wait()
+        except KeyboardInterrupt:
+            server.terminate()
+            server.wait()
+            return
+        if code != 0:
+            log.seek(0)
+            lines = [line.strip() for line in log.read().decode("utf-8", "replace").splitlines() if line.strip()]
+            why = next((line for line in lines if "rror" in line), lines[0] if lines else f"exit status {code}")
+            raise BadData(f"the SPARQL server stopped: {why}")
+
+
+def _is_http_url(text: str) -> bool:
+    from urllib.parse import urlsplit
+
     try:
-        subprocess.run(command, check=False)
-    except KeyboardInterrupt:
-        pass
+        parts = urlsplit(text)
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname)
+
+
+def _check_can_listen(host: str, port: int) -> None:
+    """Refuse, in one line, an address the server could not listen on, before saying it serves."""
+    import socket
+
+    from ..errors import BadData
+
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+    except (socket.gaierror, UnicodeError, ValueError):
+        raise BadData(f"--host {host!r} is not an address of this machine (try 127.0.0.1, or 0.0.0.0 for every interface)") from None
+    family, kind, proto, _, address = infos[0]
+    with socket.socket(family, kind, proto) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind(address)
+        except OSError as error:
+            if error.errno == errno.EADDRINUSE:
+                raise BadData(f"port {port} on {host} is in use (choose another with --port)") from None
+            raise BadData(f"cannot listen on {host}:{port}: {error.strerror or error} "
+                          "(choose another --host or --port)") from None

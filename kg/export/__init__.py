@@ -10,7 +10,7 @@ from collections.abc import Callable
 from ..errors import BadExportOption, BadQuery
 from .html import html
 
-__all__ = ["EXPORTERS", "export"]
+__all__ = ["EXPORTERS", "export", "format_for"]
 
 
 def _rdf(fmt: str) -> Callable:
@@ -48,6 +48,22 @@ EXPORTERS: dict[str, Callable] = {
     "graphml": graphml,
     "html": html,
 }
+
+
+#: The format a file name's extension asks for, when --format is not given.
+EXTENSIONS = {".ttl": "ttl", ".nt": "nt", ".jsonld": "jsonld", ".json": "jsonld", ".graphml": "graphml",
+              ".html": "html", ".htm": "html"}
+
+
+def format_for(path: str) -> str:
+    """The export format ``path``'s extension names; Turtle for another extension or ``-``.
+
+    >>> format_for("explorer.HTML"), format_for("graph.nt"), format_for("-")
+    ('html', 'nt', 'ttl')
+    """
+    from pathlib import PurePath
+
+    return EXTENSIONS.get(PurePath(path).suffix.lower(), "ttl")
 
 
 def export(g, fmt: str, **options) -> bytes:

@@ -585,7 +585,6 @@ def _force_layout(page: PageData, edge_length: float = 110.0) -> dict[str, tuple
     touch are pushed apart.
     """
     import networkx as nx
-    import numpy as np
 
     size = {node.id: _node_size(node) for node in page.nodes if node.kind != "source"}
     shown = sorted(node.id for node in page.nodes if node.kind != "source" and not node.nearby)
