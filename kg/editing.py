@@ -120,6 +120,8 @@ def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str |
     >>> [(f.kind, Path(f.path).name) for f in loaded_files(loading.data_files(env=""), env="")][:2]
     [('shipped', 'curated.ttl'), ('shipped', 'schema.ttl')]
     """
+    from .backends import file_triples
+
     env = os.environ.get("KG_DATA", "") if env is None else env
 
     def resolved(paths):
@@ -142,9 +144,7 @@ def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str |
     for path in files:
         path = Path(path).resolve()
         kind = next((name for name, members in kinds if path in members), "--data")
-        graph = Graph()
-        graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
-        answer.append(LoadedFile(str(path), kind, len(graph)))
+        answer.append(LoadedFile(str(path), kind, file_triples(path)))
     return answer
 
 

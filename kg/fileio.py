@@ -20,12 +20,14 @@ import os
 import re
 import stat
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import BinaryIO
 
 from .errors import BadData
 
-__all__ = ["atomic_write", "remove_stale_temporaries"]
+__all__ = ["atomic_write", "atomic_file", "remove_stale_temporaries"]
 
 
 def _why(error: OSError) -> str:
@@ -36,20 +38,39 @@ def _why(error: OSError) -> str:
     return error.strerror or str(error)
 
 
-def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Path], None] | None = None) -> Path:
-    """Write ``data`` to ``path`` as described in the module's docstring; return the path written.
+def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Path], None] | None = None) -> None:
+    """Write ``data`` to ``path`` as described in the module's docstring.
 
     ``before_replace`` is called with the temporary file's path once it is complete, just
     before the rename (never for a device or a FIFO, which are written in place).
 
     >>> import tempfile
     >>> folder = Path(tempfile.mkdtemp())
-    >>> atomic_write(folder / "a.txt", b"hello").read_bytes()
+    >>> atomic_write(folder / "a.txt", b"hello"); (folder / "a.txt").read_bytes()
     b'hello'
     >>> atomic_write(folder, b"x")
     Traceback (most recent call last):
     ...
     kg.errors.BadData: ...: is a folder, not a file (give a file name inside it)
+    """
+    with atomic_file(path, before_replace=before_replace) as handle:
+        handle.write(data)
+
+
+@contextmanager
+def atomic_file(path: Path | str, *, before_replace: Callable[[Path], None] | None = None) -> Iterator[BinaryIO]:
+    """A binary file to write ``path`` through piece by piece, as :func:`atomic_write` writes it.
+
+    For a regular file the temporary file replaces ``path`` when the block ends; an exception
+    in the block (or Ctrl-C) removes it and leaves ``path`` as it was. A device or a FIFO is
+    written in place. A write that fails (a full disk) is a :class:`~kg.errors.BadData`.
+
+    >>> import tempfile
+    >>> target = Path(tempfile.mkdtemp()) / "out.txt"
+    >>> with atomic_file(target) as handle:
+    ...     _ = handle.write(b"streamed")
+    >>> target.read_bytes()
+    b'streamed'
     """
     if not str(path).strip():
         raise BadData("no file name given (give the path of the file to write)")
@@ -63,8 +84,9 @@ def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Pat
     if mode is not None and stat.S_ISDIR(mode):
         raise BadData(f"{path}: is a folder, not a file (give a file name inside it)")
     if mode is not None and not stat.S_ISREG(mode):
-        _write_through(path, data)
-        return path
+        with _written_through(path) as handle:
+            yield handle
+        return
     if path.is_symlink():
         path = Path(os.path.realpath(path))  # replace the file it points to; the link stays
     folder = path.parent if str(path.parent) else Path(".")
@@ -77,7 +99,7 @@ def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Pat
     try:
         try:
             with os.fdopen(fd, "wb") as handle:
-                handle.write(data)
+                yield handle
                 handle.flush()
                 os.fsync(handle.fileno())
             os.chmod(tmp, mode & 0o777 if mode is not None else 0o644)
@@ -92,11 +114,11 @@ def atomic_write(path: Path | str, data: bytes, *, before_replace: Callable[[Pat
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
-    return path
 
 
-def _write_through(path: Path, data: bytes) -> None:
-    """Write into a device or FIFO in place; a FIFO that nobody reads is refused, not waited on."""
+@contextmanager
+def _written_through(path: Path) -> Iterator[BinaryIO]:
+    """A device or FIFO opened in place; a FIFO that nobody reads is refused, not waited on."""
     try:
         fd = os.open(path, os.O_WRONLY | os.O_NONBLOCK)
     except OSError as error:
@@ -105,13 +127,10 @@ def _write_through(path: Path, data: bytes) -> None:
         raise BadData(f"{path}: cannot write to it: {_why(error)}") from None
     try:
         os.set_blocking(fd, True)
-        view = memoryview(data)
-        while view:
-            view = view[os.write(fd, view):]
+        with os.fdopen(fd, "wb") as handle:
+            yield handle
     except OSError as error:
         raise BadData(f"{path}: cannot write to it: {_why(error)}") from None
-    finally:
-        os.close(fd)
 
 
 def remove_stale_temporaries(path: Path, older_than: float) -> list[Path]:

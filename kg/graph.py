@@ -16,6 +16,7 @@ from rdflib.term import Identifier
 from . import loading, sparql
 from .backends import Backend, MemoryBackend, get_backend
 from .errors import AmbiguousEntity, BadData, EmptyResult, NotACondition, UnknownEntity
+from .limits import running
 from .model import (
     DIAGNOSTIC_RELATIONS,
     KIND_CLASSES,
@@ -109,7 +110,8 @@ class KnowledgeGraph:
         A parameter bound to a collection of terms takes each of them in turn. Every backend
         binds them alike (:func:`kg.sparql.bind`): a VALUES block opening the WHERE group.
         """
-        return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
+        with running(f"query {name}", self.timeout):
+            return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
 
     def query(self, text: str, params: "Mapping[str, sparql.Binding] | None" = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms (see :func:`kg.sparql.bind`).
@@ -120,7 +122,8 @@ class KnowledgeGraph:
         True
         """
         sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
-        return self.backend.query(sparql.PROLOGUE + text, params)
+        with running(f"query {where}" if where != "query" else "the query", self.timeout):
+            return self.backend.query(sparql.PROLOGUE + text, params)
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
@@ -502,13 +505,51 @@ class KnowledgeGraph:
         from .algorithms import causal_chains
 
         start, end = self.resolve(source), self.resolve(target)
-        G = self.to_networkx(causal_only=True, min_status=min_status)
+        G = self._causal_projection(start, end, max_length, min_status)
         chains = [
             Chain(tuple(G.edges[u, v, key]["claim"] for u, v, key in path))
             for path in causal_chains(G, start.id, end.id, max_length=max_length)
         ]
         chains.sort(key=lambda chain: (len(chain.steps), status_rank(chain.weakest), [s.object.label for s in chain.steps]))
         return chains
+
+    def _causal_projection(self, start: Entity, end: Entity, max_length: int, min_status: str) -> "nx.MultiDiGraph":
+        """The causal claims that lie on some chain of at most ``max_length`` steps from ``start`` to ``end``.
+
+        Walks from both ends with one bound query per step (:func:`kg.algorithms.edges_between`),
+        then reads the provenance of only the links kept: the whole graph is never read.
+        """
+        import networkx as nx
+
+        from .algorithms import edges_between
+
+        causal = [URIRef(str(row.property)) for row in self.select("causal_relations")]
+        G = nx.MultiDiGraph()
+        def step_out(nodes: set) -> list[tuple[str, str, str]]:
+            # One query per node, the node bound as a single term: Oxigraph starts from it.
+            return [
+                (node, str(row.predicate), str(row.object))
+                for node in sorted(nodes)
+                for row in self.select("causal_links", subject=URIRef(node), predicate=causal)
+                if isinstance(row.object, URIRef)
+            ]
+
+        kept = edges_between(start.iri, end.iri, step_out, max_length)
+        claims = []
+        for subject in sorted({u for u, _, _ in kept}):
+            predicates = sorted({URIRef(p) for u, p, _ in kept if u == subject})
+            claims += self._claims(self.select("claims", subject=URIRef(subject), predicate=predicates))
+        for claim in at_least(claims, min_status):
+            if (claim.subject.iri, claim.predicate.iri, claim.object.iri) not in kept:
+                continue
+            for node in (claim.subject, claim.object):
+                G.add_node(node.id, label=node.label, kind=node.kind, iri=node.iri)
+            G.add_edge(
+                claim.subject.id, claim.object.id, key=claim.predicate.id,
+                label=claim.predicate.label, status=claim.status,
+                sources=tuple(s.id for s in claim.sources), claim=claim,
+            )
+        return G
 
     # ------------------------------------------------------------------ reasoning over symptoms
     def differential(self, symptoms: Iterable[EntityRef] = (), *, absent: Iterable[EntityRef] = (), top: int | None = 5,
@@ -545,7 +586,14 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ counts and export
     def stats(self) -> Stats:
-        """Entities by class, claims by relation and by evidence status, and what each import brought in."""
+        """Entities by class, claims by relation and by evidence status, and what each import brought in.
+
+        The counts scan the whole store (seconds over the HPO import), so a backend with a
+        cache keeps them beside its store, which never changes under its content key.
+        """
+        return _cached(self.backend, "stats", ("class_counts.rq", "relation_counts.rq", "claims_by_status.rq", "imports.rq"), self._count)
+
+    def _count(self) -> Stats:
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
         counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
@@ -558,6 +606,35 @@ class KnowledgeGraph:
         files = tuple(str(f) for f in self.files) or (self.backend.location,)
         return Stats(self.backend.triple_count(), tuple(counts), files)
 
+
+
+def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
+    """``compute()``, kept in the backend's cache beside its store when it has one.
+
+    The file is keyed on the store's content and on this code and the ``queries`` used, so
+    a store never answers with counts of other content or from other code.
+    """
+    import hashlib
+    import pickle
+
+    digest = hashlib.sha256()
+    for path in (Path(__file__), Path(__file__).with_name("model.py"), *(sparql.QUERY_DIR / q for q in queries)):
+        digest.update(path.read_bytes() if path.exists() else b"")
+    cache = backend.cache_file(name, digest.hexdigest()[:16]) if hasattr(backend, "cache_file") else None
+    if cache is None:
+        return compute()
+    try:
+        with open(cache, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+        pass  # not there yet, or unreadable: compute it again
+    answer = compute()
+    from .fileio import atomic_write
+
+    for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*"):  # from other code
+        stale.unlink(missing_ok=True)
+    atomic_write(cache, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
+    return answer
 
 
 def _index_code() -> str:

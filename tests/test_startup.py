@@ -6,6 +6,8 @@ Not a timing test: it checks which heavy modules the command's process imported.
 import subprocess
 import sys
 
+import pytest
+
 
 def imported_modules(*args):
     code = (
@@ -31,3 +33,28 @@ def test_shared_imports_neither_networkx_nor_pyvis():
 def test_paths_uses_networkx():
     modules = imported_modules("paths", "fibromyalgia", "vitamin B12 deficiency", "--format", "json")
     assert "networkx" in modules and "pyvis" not in modules
+
+
+# Read commands answer from the store: none of them needs the graph algorithms, the HTML
+# explorer or SHACL. (typer itself imports pydantic to coerce every parameter, and the
+# query results are rdflib terms, so those two are not guarded here.)
+HEAVY = ("networkx", "pyvis", "pyshacl", "jinja2")
+
+
+@pytest.mark.parametrize("command", [
+    ("search", "fatigue"), ("show", "fibromyalgia"), ("symptoms", "fibromyalgia"),
+    ("shared", "fibromyalgia", "vitamin B12 deficiency"), ("foods", "vitamin B12"),
+    ("misdiagnosis", "fibromyalgia"), ("tests", "fibromyalgia"), ("stats",), ("sources",), ("queries",),
+])
+def test_read_commands_import_no_heavy_module(command):
+    modules = imported_modules(*command, "--format", "json")
+    assert "kg.cli" in modules
+    assert [m for m in HEAVY if m in modules] == []
+
+
+@pytest.mark.parametrize("command", [("paths", "fibromyalgia", "vitamin B12 deficiency"),
+                                     ("compare", "fibromyalgia", "vitamin B12 deficiency")])
+def test_chain_commands_import_networkx_only(command):
+    modules = imported_modules(*command, "--format", "json")
+    assert "networkx" in modules
+    assert [m for m in HEAVY if m in modules and m != "networkx"] == []

@@ -94,7 +94,8 @@ EndpointOption = Annotated[
 ]
 TimeoutOption = Annotated[
     float,
-    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, max=86400, help="Seconds an endpoint request may take, all of it."),
+    typer.Option("--timeout", envvar="KG_TIMEOUT", min=0.1, max=86400,
+                 help="Seconds any one query may take, on every backend (an endpoint request, a local query)."),
 ]
 
 
@@ -155,14 +156,16 @@ def main() -> None:
     """Entry point of the `kg` console script: a user's error is one line and a non-zero exit.
 
     The exit statuses are listed in docs/errors.md: 0 done, 1 an error or no answer, 2 an
-    unknown or ambiguous name or a command-line mistake, 141 the reader of the output went away.
+    unknown or ambiguous name or a command-line mistake, 141 the reader of the output went away,
+    130 Ctrl-C.
     """
+    from ..limits import supervise
     from .stdout import OutputClosed, guard
 
     guard()
     try:
         try:
-            app()
+            supervise(app)  # Ctrl-C, --timeout and the memory ceiling stop even a query running in Rust
         finally:
             sys.stdout.flush()  # a full disk shows here, not in Python's silent flush at exit
     except KGError as error:

@@ -43,9 +43,10 @@ def export(
     title: Annotated[Optional[str], typer.Option(help="html: the page's title.", show_default=False)] = None,
 ):
     """Write the graph to OUT as Turtle, N-Triples, JSON-LD, GraphML, an interactive HTML explorer, or KGX TSV (a folder)."""
-    from ..export import export as export_graph
-    from ..export import format_for
-    from ..fileio import atomic_write
+    import os
+
+    from ..export import export_to, format_for
+    from ..fileio import atomic_file
 
     format = format or format_for(out)
     if format == "kgx":  # a folder of two TSV files, written by its own atomic writer
@@ -60,10 +61,15 @@ def export(
             raise BadData(f"{out}: cannot write the KGX folder: {error.strerror or error}") from None
         typer.echo(f"wrote {out}/nodes.tsv ({nodes:,} nodes) and {out}/edges.tsv ({edges:,} edges) (kgx)", err=True)
         return
-    payload = export_graph(g, format, focus=focus, depth=depth, shared=shared, physics=physics, title=title)
+    options = dict(focus=focus, depth=depth, shared=shared, physics=physics, title=title)
     if out == "-":
-        sys.stdout.buffer.write(payload)
+        export_to(g, format, sys.stdout.buffer, **options)
         return
-    written = atomic_write(out, payload)
-    where = f"{out} -> {written}" if Path(out) != written and Path(out).is_symlink() else out
-    typer.echo(f"wrote {where} ({format}, {len(payload):,} bytes)", err=True)
+    with atomic_file(out) as handle:
+        export_to(g, format, handle, **options)
+        try:
+            size = f", {handle.tell():,} bytes"
+        except OSError:  # a FIFO or a device written through has no size
+            size = ""
+    where = f"{out} -> {os.path.realpath(out)}" if Path(out).is_symlink() else out
+    typer.echo(f"wrote {where} ({format}{size})", err=True)

@@ -5,19 +5,45 @@ keyword arguments a function declares are the options its format takes.
 """
 
 import inspect
+import io
 from collections.abc import Callable
+from typing import BinaryIO
 
 from ..errors import BadExportOption, BadQuery
 from .html import html
 
-__all__ = ["EXPORTERS", "export", "format_for"]
+__all__ = ["EXPORTERS", "export", "export_to", "format_for", "write_rdf"]
+
+
+def write_rdf(g, fmt: str, out: BinaryIO) -> None:
+    """Write the whole graph ``g`` to the binary file ``out`` as ``fmt`` (ttl, nt or jsonld).
+
+    An Oxigraph store serialises itself, streaming; any other backend goes through rdflib.
+
+    >>> import io
+    >>> from kg import KnowledgeGraph
+    >>> out = io.BytesIO()
+    >>> write_rdf(KnowledgeGraph.load(), "nt", out)
+    >>> b"<https://w3id.org/fibro-b12/kg#fibromyalgia>" in out.getvalue()
+    True
+    """
+    dump = getattr(g.backend, "dump", None)
+    if dump is not None:
+        dump(out, fmt)
+    else:
+        g.rdf.serialize(destination=out, format=_RDFLIB_NAMES[fmt], encoding="utf-8")
+
+
+_RDFLIB_NAMES = {"ttl": "turtle", "nt": "nt", "jsonld": "json-ld"}
 
 
 def _rdf(fmt: str) -> Callable:
     def exporter(g) -> bytes:
-        return g.rdf.serialize(format=fmt, encoding="utf-8")
+        buffer = io.BytesIO()
+        write_rdf(g, fmt, buffer)
+        return buffer.getvalue()
 
-    exporter.__doc__ = f"The whole graph serialised by rdflib as {fmt}."
+    exporter.__doc__ = f"The whole graph as {_RDFLIB_NAMES[fmt]} (see :func:`write_rdf`)."
     return exporter
 
 
@@ -28,8 +54,6 @@ def graphml(g) -> bytes:
     >>> b"<graphml" in graphml(KnowledgeGraph.load())
     True
     """
-    import io
-
     import networkx as nx
 
     G = g.to_networkx()
@@ -42,9 +66,9 @@ def graphml(g) -> bytes:
 
 
 EXPORTERS: dict[str, Callable] = {
-    "ttl": _rdf("turtle"),
+    "ttl": _rdf("ttl"),
     "nt": _rdf("nt"),
-    "jsonld": _rdf("json-ld"),
+    "jsonld": _rdf("jsonld"),
     "graphml": graphml,
     "html": html,
 }
@@ -66,12 +90,31 @@ def format_for(path: str) -> str:
     return EXTENSIONS.get(PurePath(path).suffix.lower(), "ttl")
 
 
+def export_to(g, fmt: str, out: BinaryIO, **options) -> None:
+    """Write the graph ``g`` in format ``fmt`` to the binary file ``out``, as :func:`export` would.
+
+    The RDF formats stream (:func:`write_rdf`): a whole-graph export never holds the graph
+    in memory.
+    """
+    exporter, given = _exporter(fmt, options)
+    if fmt in _RDFLIB_NAMES:
+        write_rdf(g, fmt, out)
+    else:
+        out.write(exporter(g, **given))
+
+
 def export(g, fmt: str, **options) -> bytes:
     """The graph ``g`` in format ``fmt``; options left as None are not given.
 
     An unknown format raises :class:`BadQuery`; an option the format does not take raises
     :class:`BadExportOption`.
     """
+    exporter, given = _exporter(fmt, options)
+    return exporter(g, **given)
+
+
+def _exporter(fmt: str, options: dict) -> tuple[Callable, dict]:
+    """The exporter of ``fmt`` and the options given to it, refusing any it does not take."""
     try:
         exporter = EXPORTERS[fmt]
     except KeyError:
@@ -84,4 +127,4 @@ def export(g, fmt: str, **options) -> bytes:
         takers = sorted(f for f, e in EXPORTERS.items() if set(refused) <= set(inspect.signature(e).parameters))
         hint = f"use --format {' or '.join(takers)}" if takers else "drop them"
         raise BadExportOption(f"{names} does not apply to --format {fmt}: {hint}")
-    return exporter(g, **given)
+    return exporter, given
