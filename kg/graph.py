@@ -104,13 +104,15 @@ class KnowledgeGraph:
         return self.backend.rdflib_graph()
 
     # ------------------------------------------------------------------ running queries
-    def select(self, name: str, **bindings: "Identifier | Iterable[Identifier]") -> Result:
+    def select(self, name: str, /, bounded: bool = True, **bindings: "Identifier | Iterable[Identifier]") -> Result:
         """Run the shipped query ``name`` with ``bindings`` bound as RDF terms.
 
         A parameter bound to a collection of terms takes each of them in turn. Every backend
         binds them alike (:func:`kg.sparql.bind`): a VALUES block opening the WHERE group.
+        The query may take :attr:`timeout` seconds; ``bounded=False`` lifts that for a query
+        that builds a cache once per graph content (Ctrl-C and the memory ceiling still apply).
         """
-        with running(f"query {name}", self.timeout):
+        with running(f"query {name}", self.timeout if bounded else None):
             return self.backend.query(sparql.PROLOGUE + sparql.named_query(name).text, bindings)
 
     def query(self, text: str, params: "Mapping[str, sparql.Binding] | None" = None, *, where: str = "query") -> Result:
@@ -235,7 +237,12 @@ class KnowledgeGraph:
         return self._names.search(text)
 
     # ------------------------------------------------------------------ claims
-    def _claims(self, rows: Iterable) -> list[Claim]:
+    def _claims(self, rows: Iterable, triples: Iterable = ()) -> list[Claim]:
+        """Claims from ``rows`` of claim-with-provenance queries, one per (subject, relation, object).
+
+        ``triples`` (rows of ``claim_triples``) add the claims no axiom annotates, with the
+        evidence status unknown.
+        """
         grouped: dict[tuple[str, str, str], dict] = {}
         for row in rows:
             key = (str(row.subject), str(row.predicate), str(row.object))
@@ -248,6 +255,9 @@ class KnowledgeGraph:
                 found["contested"].add(str(row.contestedBy))
             if row.note is not None:
                 found["notes"].add(str(row.note))
+        for row in triples:
+            grouped.setdefault((str(row.subject), str(row.predicate), str(row.object)),
+                               {"statuses": set(), "sources": set(), "contested": set(), "notes": set()})
         claims = []
         for (s, p, o), found in grouped.items():
             # A claim several axioms annotate (a curated one also imported, say) is as strong
@@ -290,9 +300,8 @@ class KnowledgeGraph:
         if predicate is not None:
             names = [predicate] if isinstance(predicate, str) else list(predicate)
             bindings["predicate"] = [self._relation_iri(name) for name in names]
-        # Oxigraph joins the provenance in pattern order: a bound object wants a query that starts there.
-        name = "claims_into" if subject is None and object is not None else "claims"
-        return _by_strength(at_least(self._claims(self.select(name, **bindings)), min_status), by)
+        found = self._claims(self.select("claims", **bindings), self.select("claim_triples", **bindings))
+        return _by_strength(at_least(found, min_status), by)
 
     def _ref(self, entity: "EntityRef | URIRef") -> URIRef:
         return entity if isinstance(entity, URIRef) else self.resolve(entity).ref
@@ -538,7 +547,7 @@ class KnowledgeGraph:
         claims = []
         for subject in sorted({u for u, _, _ in kept}):
             predicates = sorted({URIRef(p) for u, p, _ in kept if u == subject})
-            claims += self._claims(self.select("claims", subject=URIRef(subject), predicate=predicates))
+            claims += self.claims(subject=URIRef(subject), predicate=predicates)
         for claim in at_least(claims, min_status):
             if (claim.subject.iri, claim.predicate.iri, claim.object.iri) not in kept:
                 continue

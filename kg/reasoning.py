@@ -187,7 +187,7 @@ class _Table:
             CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
         """)
         grouped: dict[tuple[str, str, str], list[set]] = {}
-        for row in g.select("symptom_claim_table"):
+        for row in g.select("symptom_claim_table", bounded=False):  # once per graph content
             key = (str(row.predicate).rsplit("#", 1)[-1], str(row.subject), str(row.object))
             found = grouped.setdefault(key, [set(), set(), set(), set(), set()])
             for i, name in enumerate(("status", "source", "contestedBy", "note", "frequency")):
@@ -257,7 +257,8 @@ def _table(g) -> _Table:
     from . import sparql
 
     version = hashlib.sha256((_TABLE_VERSION + sparql.named_query("symptom_claim_table").text).encode()).hexdigest()[:16]
-    path = g.backend.cache_file("symptoms", version).with_suffix(".sqlite") if hasattr(g.backend, "cache_file") else None
+    cache = g.backend.cache_file("symptoms", version)  # None where the backend keeps no cache
+    path = cache.with_suffix(".sqlite") if cache is not None else None
     table = None
     if path is not None and path.exists():
         try:

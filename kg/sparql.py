@@ -57,8 +57,8 @@ class NamedQuery:
     def example_bindings(self) -> dict[str, "Identifier | list[Identifier]"]:
         """The ``# example`` values as terms, ready for :func:`bind` (a list where several are given).
 
-        >>> named_query("claims_into").example_bindings()
-        {'object': rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#fatigue')}
+        >>> named_query("causal_links").example_bindings()["subject"]
+        rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#pernicious-anaemia')
         """
         bindings: dict = {}
         for name, text in self.examples.items():

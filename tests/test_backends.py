@@ -200,6 +200,8 @@ COMMANDS = [
     ("stats",),
     ("differential", "tingling", "gait problems", "memory loss"),
     ("differential", "fatigue", "macrocytic anemia", "HP:0001251", "--min-status", "supported"),
+    ("differential", "--text", "numb tingling hands, trouble walking and a sore tongue", "--absent", "pallor"),
+    ("annotate", "Tired all the time, with pins and needles in her feet and memory loss."),
     ("compare", "fibromyalgia", "vitamin B12 deficiency"),
     ("query", "--name", "symptoms_of_condition", "--param", "condition=fb:fibromyalgia"),
     ("query", "--name", "hpo_annotations", "--param", "condition=OMIM:263800"),
