@@ -289,6 +289,8 @@ def assert_centred(explorer, node_id):
     bottom = graph["y"] + graph["height"]
     if explorer.size == "phone":  # the sheet lies over the graph: centre in what it leaves
         bottom = min(bottom, sheet["y"])
+    if explorer.page.is_visible("#shelf"):  # and so does the source shelf
+        bottom = min(bottom, explorer.page.locator("#shelf").bounding_box()["y"] - 6)
     centre = (graph["x"] + graph["width"] / 2, (graph["y"] + bottom) / 2)
     assert abs(point["x"] - centre[0]) < 2 and abs(point["y"] - centre[1]) < 2, (node_id, point, centre)
 
@@ -325,6 +327,9 @@ def assert_labels_apart(explorer):
     bar = explorer.page.locator("#toolbar").bounding_box()
     for a in labels:  # nor under the floating Fit/Clear/PNG buttons
         assert a["x"] + a["w"] <= bar["x"] or bar["x"] + bar["width"] <= a["x"] or a["y"] + a["h"] <= bar["y"] or bar["y"] + bar["height"] <= a["y"]
+    if explorer.page.is_visible("#shelf"):  # nor under the source shelf
+        shelf_top = explorer.page.locator("#shelf").bounding_box()["y"]
+        assert all(a["y"] + a["h"] <= shelf_top for a in labels), "a name lies under the source shelf"
     measure = ("(args) => { const c = document.createElement('canvas').getContext('2d'); c.font = args[0];"
                " return Math.max(...args[1].map((t) => c.measureText(t).width)); }")
     scale = explorer.call("scale()")
@@ -367,6 +372,85 @@ def test_zooming_in_names_more(tab, pages, size):
         if graph["x"] + 60 < p["x"] < graph["x"] + graph["width"] - 60 and graph["y"] + 30 < p["y"] < graph["y"] + graph["height"] - 90:
             inside.append(node_id)
     assert after - before and len(after & set(inside)) > len(before & set(inside))
+
+
+# What the shelf shows of each source: its box, its rendered font size, whether its text is cut
+# and whether it is the element under its own centre (not scrolled away, not under a panel).
+SHELF_CHIPS = """() => [...document.querySelectorAll('#shelf button.chip')].filter((c) => c.offsetParent).map((c) => {
+  const r = c.getBoundingClientRect(), name = c.querySelector('.name');
+  const top = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+  return { id: c.dataset.id, text: name.textContent, title: c.title, x: r.x, y: r.y, w: r.width, h: r.height,
+           font: parseFloat(getComputedStyle(name).fontSize), cut: name.scrollWidth > name.clientWidth + 0.5,
+           inView: c.contains(top), faded: parseFloat(getComputedStyle(c).opacity) < 0.9,
+           lit: c.classList.contains('lit'), pressed: c.getAttribute('aria-pressed') === 'true' };
+})"""
+PAGE_SOURCES = ("JSON.parse(document.getElementById('kg-page').textContent).nodes"
+                ".filter((n) => n.kind === 'source' && !n.nearby).map((n) => n.id).sort()")
+
+
+@pytest.mark.parametrize("kind", ["whole", "focus", "shared"])
+@ALL_SIZES
+def test_every_source_on_the_shelf_can_be_read_at_the_first_fit(tab, pages, g, kind, size):
+    explorer = tab(size).open(pages[kind])
+    page = explorer.page
+    width, height = SIZES[size]
+    expected = page.evaluate(PAGE_SOURCES)
+    if kind == "whole":
+        G = g.to_networkx()
+        assert expected == sorted(n for n, k in G.nodes(data="kind") if k == "source")
+    assert expected
+    chips = page.evaluate(SHELF_CHIPS)
+    assert sorted(c["id"] for c in chips) == expected  # every source, once
+    texts = [c["text"] for c in chips]
+    assert len(set(texts)) == len(texts), "two sources look alike on the shelf"
+    graph = page.locator("#graph").bounding_box()
+    for c in chips:
+        assert c["font"] >= 11 and c["h"] >= 11, f"{c['id']} is set in {c['font']} px"
+        assert not c["cut"], f"the name of {c['id']} is cut off"
+        assert c["inView"], f"{c['id']} is scrolled away or under a panel"
+        assert graph["x"] <= c["x"] and c["x"] + c["w"] <= graph["x"] + graph["width"] and c["y"] + c["h"] <= height
+        assert c["title"] == g.resolve(c["id"]).label  # the whole name on hover
+        assert c["text"].rstrip("…") in c["title"]
+    for a, b in itertools.combinations(chips, 2):
+        apart = a["x"] + a["w"] <= b["x"] or b["x"] + b["w"] <= a["x"] or a["y"] + a["h"] <= b["y"] or b["y"] + b["h"] <= a["y"]
+        assert apart, f"{a['id']} and {b['id']} overlap on the shelf"
+    assert page.evaluate("document.documentElement.scrollWidth") <= width
+    shelf = page.locator("#shelf").bounding_box()
+    kinds = dict(page.evaluate("JSON.parse(document.getElementById('kg-page').textContent).nodes.map((n) => [n.id, n.kind])"))
+    for node_id in explorer.call("visibleNodes()"):  # the fit keeps the graph clear of the shelf
+        if kinds[node_id] != "source":
+            assert explorer.call(f"clientPosition({node_id!r})")["y"] < shelf["y"], f"{node_id} lies under the shelf"
+    assert_labels_apart(explorer)
+
+
+@pytest.mark.parametrize("size", ["desktop", "phone"])
+def test_a_source_on_the_shelf_shows_what_it_supports(tab, pages, g, size):
+    explorer = tab(size).open(pages["whole"])
+    page = explorer.page
+    page.click('#shelf button.chip[data-id="src:Hauser2015"]')
+    assert explorer.call("selected()") == "src:Hauser2015"
+    assert page.inner_text("#details h2") == g.resolve("src:Hauser2015").label
+    cited = [c for c in g.claims() if "src:Hauser2015" in {s.id for s in c.sources + c.contested_by}]
+    ends = {end.id for c in cited for end in (c.subject, c.object)}
+    assert cited and ends <= set(explorer.call("highlighted()"))
+    explorer.settle()
+    graph = page.locator("#graph").bounding_box()
+    bottom = min(page.locator("#shelf").bounding_box()["y"], page.locator("#details").bounding_box()["y"]
+                 if size == "phone" else graph["y"] + graph["height"])
+    for end in ends:  # what it supports is in view, clear of the shelf and the sheet
+        point = explorer.call(f"clientPosition({end!r})")
+        assert graph["x"] <= point["x"] <= graph["x"] + graph["width"] and graph["y"] <= point["y"] <= bottom, end
+    chips = {c["id"]: c for c in page.evaluate(SHELF_CHIPS.replace(".filter((c) => c.offsetParent)", ""))}
+    assert chips["src:Hauser2015"]["pressed"] and chips["src:Hauser2015"]["lit"]
+    behind = {s.id for c in cited for s in c.sources + c.contested_by}  # the others behind the same claims stay lit
+    assert {i for i, c in chips.items() if c["lit"]} == behind
+    assert all(c["faded"] for i, c in chips.items() if i not in behind)
+    explorer.click_background()
+    chips = page.evaluate(SHELF_CHIPS)
+    assert not any(c["lit"] or c["faded"] or c["pressed"] for c in chips)
+    explorer.open_legend()
+    page.click('#class-filters button[data-kind="source"]')  # hiding the class hides the shelf
+    assert not page.is_visible("#shelf")
 
 
 # ---------------------------------------------------------------------------- forgiving search
@@ -518,7 +602,8 @@ def test_expanding_a_node_of_a_focused_page_brings_in_its_neighbours_in_place(ta
     now = set(explorer.call("visibleNodes()"))
     assert neighbours <= now and not (now - set(shown) - neighbours - nearby)
     after = explorer.call("positions()")
-    assert {k: after[k] for k in shown} == {k: before[k] for k in shown}  # nothing already there moves
+    drawn = [n.id for n in data.nodes if n.id in shown and n.kind != "source"]  # sources are on the shelf
+    assert drawn and {k: after[k] for k in drawn} == {k: before[k] for k in drawn}  # nothing already there moves
     address = explorer.page.url
     assert "open=" in address
     explorer.page.goto("about:blank")

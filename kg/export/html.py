@@ -36,6 +36,7 @@ __all__ = [
     "IDENTIFIER_LINKS",
     "ABBREVIATIONS",
     "NEARBY_LIMIT",
+    "shelf_names",
 ]
 
 _HERE = Path(__file__).resolve().parent
@@ -180,7 +181,46 @@ class PageData:
         data["abbreviations"] = ABBREVIATIONS
         data["identifierLinks"] = IDENTIFIER_LINKS
         data["layoutThreshold"] = PHYSICS_THRESHOLD
+        data["shelf"] = shelf_names({node.id: node.label for node in self.nodes if node.kind == "source"})
         return data
+
+
+_YEAR = re.compile(r"\b(1[89]|20)\d\d[a-z]?\b")
+
+
+def shelf_names(labels: dict[str, str], longest: int = 36) -> dict[str, str]:
+    """A short name for each source, as a reference list cites it, so that every one fits the shelf.
+
+    The part before the first comma when that is short (an author and year), else the label up
+    to its year, else its first words; names that come out alike get the year's "a", "b", ...
+
+    >>> shelf_names({"s1": "Almansa 2009, functional GI disorders", "s2": "ACR 1990 fibromyalgia criteria",
+    ...              "s3": "2016 revisions to the fibromyalgia diagnostic criteria"})
+    {'s1': 'Almansa 2009', 's2': 'ACR 1990', 's3': '2016 revisions to the fibromyalgia…'}
+    >>> shelf_names({"a": "Smith 2020, one", "b": "Smith 2020, two"})
+    {'a': 'Smith 2020a', 'b': 'Smith 2020b'}
+    """
+    short = {}
+    for source_id, label in labels.items():
+        head = label.split(",")[0].strip()
+        year = _YEAR.search(label)
+        if "," in label and len(head) <= longest + 12:
+            short[source_id] = head
+        elif year and year.start() > 0 and year.end() <= longest:
+            short[source_id] = label[:year.end()]
+        elif len(label) <= longest:
+            short[source_id] = label
+        else:
+            cut = label[:longest].rsplit(" ", 1)[0].rstrip(" ,;:")
+            short[source_id] = cut + "…"
+    alike: dict[str, list[str]] = {}
+    for source_id in sorted(short, key=lambda i: (labels[i], i)):
+        alike.setdefault(short[source_id], []).append(source_id)
+    for name, ids in alike.items():
+        if len(ids) > 1:
+            for index, source_id in enumerate(ids):
+                short[source_id] = f"{name}{chr(ord('a') + index)}" if index < 26 else labels[source_id]
+    return short
 
 
 def _edge_group(relation: str, causal: set[str]) -> str:
@@ -553,7 +593,7 @@ def _vis_data(page: PageData) -> tuple[list[dict], list[dict], dict]:
             style["borderWidth"] = _SHARED_WIDTH
             style["color"]["border"] = _SHARED_BORDER
             style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of) or 2} conditions)"
-        if node.nearby:
+        if node.nearby or node.kind == "source":  # the page lists sources on its shelf, not on the canvas
             style["hidden"] = True
         if node.id in positions:
             style["x"], style["y"] = positions[node.id]

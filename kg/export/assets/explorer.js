@@ -101,6 +101,11 @@
     return !state.hiddenKinds.has(node.kind) && (!node.nearby || state.shown.has(id));
   }
 
+  // Sources are listed on the shelf, not drawn: the canvas has the rest of what is visible.
+  function onCanvas(id) {
+    return byId.get(id).kind !== "source" && nodeVisible(id);
+  }
+
   function edgeVisible(edge) {
     return nodeVisible(edge.source) && nodeVisible(edge.target)
       && !state.hiddenStatuses.has(STATUSES.includes(edge.status) ? edge.status : "unsupported")
@@ -110,7 +115,7 @@
   function refreshVisibility() {
     const nodeChanges = [];
     for (const n of page.nodes) {
-      const hidden = !nodeVisible(n.id);
+      const hidden = !onCanvas(n.id);
       if (nodes.get(n.id).hidden !== hidden) nodeChanges.push({ id: n.id, hidden: hidden });
     }
     const edgeChanges = [];
@@ -122,6 +127,7 @@
     if (edgeChanges.length) edges.update(edgeChanges);
     if (state.selected && !nodeVisible(state.selected)) clearSelection();
     syncLegend();
+    syncShelf();
     writeHash();
   }
 
@@ -134,7 +140,7 @@
 
   function labelStyle(node) {
     const strong = node.kind === "condition" || node.shared || node.id === state.selected;
-    return { size: node.kind === "condition" ? 14 : node.kind === "source" ? 11.5 : 12.5,
+    return { size: node.kind === "condition" ? 14 : 12.5,
              weight: strong ? "600" : "400" };
   }
 
@@ -147,7 +153,7 @@
     const key = node.id + "|" + style.size + style.weight;
     if (layoutCache.has(key)) return layoutCache.get(key);
     measurer.font = fontOf(style, 1);
-    const max = node.kind === "source" ? 150 : 170;
+    const max = 170;
     const words = node.label.split(/\s+/);
     const lines = [];
     let line = "";
@@ -156,7 +162,7 @@
       if (line && measurer.measureText(next).width > max) { lines.push(line); line = word; } else line = next;
     }
     if (line) lines.push(line);
-    const limit = node.kind === "source" ? 3 : 2;
+    const limit = 2;
     if (lines.length > limit) {
       lines.length = limit;
       let last = lines[limit - 1];
@@ -175,7 +181,7 @@
       if (n.id === state.selected || (state.pair && state.pair.includes(n.id))) return 0;
       if (state.highlighted && state.highlighted.has(n.id)) return 1;
       if (n.id === page.focus || page.conditions.includes(n.id)) return 1;
-      return n.kind === "source" ? 3 : 2;
+      return 2;
     };
     labelOrder = page.nodes.slice().sort((a, b) => rank(a) - rank(b) || b.degree - a.degree
       || a.label.localeCompare(b.label) || (a.id < b.id ? -1 : 1));
@@ -214,11 +220,13 @@
     const bar = document.getElementById("toolbar").getBoundingClientRect();
     const frame = container.getBoundingClientRect();
     remember({ id: "toolbar", x: bar.left - frame.left - 4, y: bar.top - frame.top - 4, w: bar.width + 8, h: bar.height + 8 });
+    const below = coveredBelow();  // nor under the source shelf or a bottom sheet
+    if (below) remember({ id: "shelf", x: -4, y: height - below - 4, w: width + 8, h: below + 8 });
     // The shapes of the nodes in view are obstacles too: a name must not cover another node.
     const candidates = [];
     for (const node of labelOrder) {
       const pos = positions[node.id];
-      if (!pos || !nodeVisible(node.id)) continue;
+      if (!pos || !onCanvas(node.id)) continue;
       const x = (pos.x - view.x) * scale + width / 2;
       const y = (pos.y - view.y) * scale + height / 2;
       if (x < -60 || x > width + 60 || y < -60 || y > height + 60) continue;  // off screen
@@ -258,7 +266,7 @@
       ctx.textAlign = box.align;
       ctx.lineWidth = 3.5 / scale;
       ctx.strokeStyle = "rgba(251, 252, 253, 0.92)";
-      ctx.fillStyle = node.kind === "source" ? "#46535c" : "#1d2b36";
+      ctx.fillStyle = "#1d2b36";
       const anchor = box.align === "center" ? box.x + w / 2 : box.align === "left" ? box.x + 2 : box.x + w - 2;
       const cx = (anchor - width / 2) / scale + view.x;
       text.lines.forEach((line, i) => {
@@ -339,15 +347,6 @@
           refreshVisibility();
         }, { status: entry.status }));
     }
-    const sourceList = document.getElementById("source-list");
-    const sources = page.nodes.filter((n) => n.kind === "source" && !n.nearby).sort((a, b) => a.label.localeCompare(b.label));
-    for (const node of sources) {
-      const li = el("li");
-      li.append(button(node.label, "link", () => { setLegend(wide.matches ? legendOpen() : false); focusNode(node.id); }));
-      if (node.links.length) li.append(el("span", " "), outLink("↗", node.links[0][1]));
-      sourceList.appendChild(li);
-    }
-    document.getElementById("source-heading").hidden = !sources.length;
     const shared = document.getElementById("shared-legend");
     const here = SHARED.count ? `${SHARED.count} here` : "none on this page";
     shared.append(shapeSwatch("dot", kindStyle.has("symptom") ? kindStyle.get("symptom").color : "#f0a030", SHARED.border, 4),
@@ -363,6 +362,41 @@
         || (b.dataset.status && state.hiddenStatuses.has(b.dataset.status));
       b.setAttribute("aria-pressed", off ? "false" : "true");
     }
+  }
+
+  // ------------------------------------------------------------------ the source shelf
+  // Every source the page cites, by its short name in real text over the foot of the graph, so
+  // that all of them can be read at any zoom; it follows the graph (what is lit, what is hidden).
+  const shelf = document.getElementById("shelf");
+  const shelfList = document.getElementById("shelf-list");
+  const chips = new Map();
+
+  function buildShelf() {
+    const sources = page.nodes.filter((n) => n.kind === "source")
+      .sort((a, b) => page.shelf[a.id].localeCompare(page.shelf[b.id]) || (a.id < b.id ? -1 : 1));
+    for (const node of sources) {
+      const chip = button(null, "chip", () => focusNode(node.id), node.label);
+      chip.dataset.id = node.id;
+      chip.append(shapeSwatch("square", kindStyle.has("source") ? kindStyle.get("source").color : "#aab4bd"),
+                  el("span", page.shelf[node.id], "name"));
+      const li = el("li");
+      li.appendChild(chip);
+      shelfList.appendChild(li);
+      chips.set(node.id, chip);
+    }
+  }
+
+  function syncShelf() {
+    let shown = 0;
+    for (const [id, chip] of chips) {
+      const visible = nodeVisible(id);
+      chip.parentNode.hidden = !visible;
+      shown += visible;
+      chip.setAttribute("aria-pressed", state.selected === id ? "true" : "false");
+      chip.classList.toggle("lit", Boolean(state.highlighted && state.highlighted.has(id)));
+    }
+    shelf.classList.toggle("dimmed", Boolean(state.highlighted));
+    shelf.hidden = !shown;
   }
 
   // ------------------------------------------------------------------ highlighting
@@ -398,6 +432,7 @@
       edges.update(net.edges.map((e) => keep.edges.has(e.id) ? baseEdge.get(e.id) : { id: e.id, ...DIM_EDGE }));
     }
     orderLabels();
+    syncShelf();
     network.redraw();
   }
 
@@ -409,24 +444,33 @@
       edges.update([...baseEdge.values()]);
     }
     orderLabels();
+    syncShelf();
     network.redraw();
   }
 
   // ------------------------------------------------------------------ camera
-  // The part of the graph a bottom sheet covers on a phone: centre in what is left.
+  // The foot of the graph the source shelf (and on a phone the bottom sheet) covers: the view
+  // is centred and fitted in what is left.
   function coveredBelow() {
-    const sheet = document.getElementById("details");
-    if (getComputedStyle(sheet).position !== "absolute") return 0;
     const box = container.getBoundingClientRect();
-    return Math.max(0, box.bottom - sheet.getBoundingClientRect().top);
+    let top = box.bottom;
+    const sheet = document.getElementById("details");
+    if (getComputedStyle(sheet).position === "absolute") top = Math.min(top, sheet.getBoundingClientRect().top);
+    if (!shelf.hidden) top = Math.min(top, shelf.getBoundingClientRect().top - 6);
+    return Math.max(0, box.bottom - top);
   }
 
   // Centre on a node, zoomed so that what it lights up fits around it: never closer than
   // 1.3, never farther out than a step in from the first fit.
   function centreOn(id, animate) {
+    if (byId.get(id).kind === "source") {  // not on the canvas: show the claims it is cited for
+      const lit = state.highlighted ? [...state.highlighted].filter(onCanvas) : [];
+      if (lit.length) glide(fitView(lit), animate !== false);
+      return;
+    }
     const pos = network.getPositions([id])[id];
     if (!pos) return;
-    const lit = state.highlighted ? [...state.highlighted].filter((n) => nodeVisible(n) && byId.get(n).kind !== "source") : [id];
+    const lit = state.highlighted ? [...state.highlighted].filter(onCanvas) : [id];
     const around = network.getPositions(lit);
     let dx = 60;
     let dy = 60;
@@ -450,15 +494,26 @@
     network.moveTo({ ...view, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
   }
 
-  // A fit leaves a margin round the graph for the names drawn under the outermost nodes.
+  // A fit leaves a margin round the graph for the names drawn under the outermost nodes, and
+  // keeps the graph clear of what covers its foot (the shelf, a bottom sheet).
   const FIT_MARGIN = 0.9;
+  function fitView(ids) {
+    let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
+    for (const id of ids) {
+      const box = network.getBoundingBox(id);
+      if (!box) continue;
+      left = Math.min(left, box.left); right = Math.max(right, box.right);
+      top = Math.min(top, box.top); bottom = Math.max(bottom, box.bottom);
+    }
+    if (left > right) return { position: { x: 0, y: 0 }, scale: 1 };
+    const covered = coveredBelow();
+    const room = { w: container.clientWidth, h: Math.max(60, container.clientHeight - covered) };
+    const scale = Math.min(1, room.w / Math.max(1, right - left), room.h / Math.max(1, bottom - top)) * FIT_MARGIN;
+    return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: scale, offset: { x: 0, y: -covered / 2 } };
+  }
+
   function fitVisible(animate) {
-    const ids = nodes.getIds({ filter: (n) => !n.hidden });
-    const before = { position: network.getViewPosition(), scale: network.getScale() };
-    network.fit({ nodes: ids, animation: false });
-    const view = { position: network.getViewPosition(), scale: network.getScale() * FIT_MARGIN };
-    if (animate) network.moveTo(before);
-    glide(view, animate);
+    glide(fitView(nodes.getIds({ filter: (n) => !n.hidden })), animate);
   }
 
   // ------------------------------------------------------------------ selection and details panel
@@ -761,13 +816,7 @@
     panel.replaceChildren(...parts);
     document.getElementById("sheet-title").textContent = `${label(a)} ↔ ${label(b)}`;
     openSheet(true);
-    if (state.ready) {
-      const before = { position: network.getViewPosition(), scale: network.getScale() };
-      network.fit({ nodes: [...keep.nodes].filter((n) => byId.get(n).kind !== "source"), animation: false });
-      const view = { position: network.getViewPosition(), scale: network.getScale() * FIT_MARGIN };
-      network.moveTo(before);
-      glide(view, true);
-    }
+    if (state.ready) glide(fitView([...keep.nodes].filter(onCanvas)), true);
     writeHash();
   }
 
@@ -1079,32 +1128,6 @@
     body.dataset.moving = "false";
   });
 
-  // Sources carry no edges of their own: line them up on a shelf under the graph, spaced so
-  // that their names can be read at the first fit.
-  function shelveSources() {
-    const sources = page.nodes.filter((n) => n.kind === "source").map((n) => n.id);
-    const others = page.nodes.filter((n) => n.kind !== "source" && !n.nearby).map((n) => n.id);
-    if (!sources.length) return;
-    sources.sort((a, b) => byId.get(a).nearby - byId.get(b).nearby);
-    const positions = network.getPositions(others);
-    const xs = others.map((id) => positions[id].x);
-    const ys = others.map((id) => positions[id].y);
-    const left = xs.length ? Math.min(...xs) : 0;
-    const right = xs.length ? Math.max(...xs) : 0;
-    const top = ys.length ? Math.min(...ys) : 0;
-    const bottom = ys.length ? Math.max(...ys) : 0;
-    const graphWidth = Math.max(right - left, 300);
-    // At most two rows as wide as the graph, so the shelf never crowds the graph out; where
-    // the names do not fit side by side the labels give way until zoomed in (the legend lists them all).
-    const perRow = Math.max(1, Math.ceil(sources.length / 2));
-    const step = perRow > 1 ? graphWidth / (perRow - 1) : 0;
-    const rowGap = Math.max(90, (bottom - top) / 9);
-    const start = perRow > 1 ? (left + right) / 2 - graphWidth / 2 : (left + right) / 2;
-    nodes.update(sources.map((id, index) => ({
-      id: id, x: start + (index % perRow) * step, y: bottom + 1.4 * rowGap + Math.floor(index / perRow) * rowGap,
-    })));
-  }
-
   // A layout wider than tall is turned a quarter on a portrait screen (a phone), so that it
   // fills the screen instead of a strip across it. The same page turns the same way every time.
   function turnForPortrait() {
@@ -1119,7 +1142,6 @@
 
   function finish() {
     turnForPortrait();
-    shelveSources();
     orderLabels();
     fitVisible(false);
     state.fitScale = network.getScale();
@@ -1131,6 +1153,8 @@
   }
 
   buildLegend();
+  buildShelf();
+  syncShelf();
   showOverview();
   syncLegend();
   finish();
@@ -1142,7 +1166,8 @@
   // ------------------------------------------------------------------ hooks for tests and scripts
   window.kgExplorer = {
     get ready() { return state.ready; },
-    counts: () => ({ nodes: nodes.get({ filter: (n) => !n.hidden }).length, edges: edges.get({ filter: (e) => !e.hidden }).length }),
+    // What the page shows, on the canvas or (a source) on the shelf.
+    counts: () => ({ nodes: page.nodes.filter((n) => nodeVisible(n.id)).length, edges: edges.get({ filter: (e) => !e.hidden }).length }),
     nodeIds: () => nodes.getIds().sort(),
     edgeIds: () => edges.getIds().sort(),
     sharedSymptoms: () => nodes.get({ filter: (n) => n.borderWidth === SHARED.borderWidth && n.color.border === SHARED.border })
@@ -1153,7 +1178,7 @@
     selected: () => state.selected,
     pair: () => state.pair,
     chains: () => state.chains.map((chain) => chain.map((e) => e.id)),
-    visibleNodes: () => nodes.get({ filter: (n) => !n.hidden }).map((n) => n.id).sort(),
+    visibleNodes: () => page.nodes.filter((n) => nodeVisible(n.id)).map((n) => n.id).sort(),
     visibleEdges: () => edges.get({ filter: (e) => !e.hidden }).map((e) => e.id).sort(),
     physicsEnabled: () => network.physics.physicsEnabled,
     positions: () => network.getPositions(),
