@@ -23,7 +23,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-DOCS = ("README.md", "docs/extending.md", "docs/reasoning.md")
+DOCS = ("README.md", "docs/extending.md", "docs/reasoning.md", "docs/explorer.md")
 FIXTURES = ROOT / "tests" / "data" / "docs"
 WIDTH = "100"
 
