@@ -164,3 +164,28 @@ def test_supplementation_advice_is_unsupported_but_treatment_of_deficiency_is_su
     assert advice.status == "unsupported" and advice.note
     treats = g.claims("fb:b12-supplementation", "fb:treats", B12D)[0]
     assert treats.status == "supported"
+
+
+def test_every_condition_states_a_prevalence_or_says_why_not(g):
+    """The differential's prior: each curated condition gives a sourced prevalence, or a
+    note saying why it gives none (a grouping category, or no checkable figure)."""
+    from kg.namespaces import FB
+    from rdflib import RDF
+
+    for condition in g.rdf.subjects(RDF.type, FB.Condition):
+        stated = list(g.rdf.objects(condition, FB.prevalence))
+        notes = list(g.rdf.objects(condition, FB.prevalenceNote))
+        assert len(stated) + len(notes) == 1, f"{condition}: give one prevalence or one fb:prevalenceNote"
+    # The differential reads prevalences through this query: each must come with its provenance.
+    for row in g.select("prevalences"):
+        assert row.source and row.status and row.note, f"{row.subject}: prevalence without source, status or population"
+
+
+def test_grouping_categories_are_never_ranked(g):
+    """A category without a prevalence has no symptom claims, so it cannot be a candidate."""
+    from kg.namespaces import FB
+
+    for condition in g.rdf.subjects(FB.prevalenceNote, None):
+        note = str(g.rdf.value(condition, FB.prevalenceNote))
+        if note.startswith("A grouping category"):
+            assert not list(g.rdf.objects(condition, FB.hasSymptom)), condition
