@@ -24,6 +24,7 @@ import time
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -38,7 +39,7 @@ from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
 from .resolve import normalise
 from .turtle import (FILE_PREFIXES, HEADER, axiom_block, axioms_of, is_pn_local, is_relation, missing_prefixes,
                      prefix_lines, render_entity, render_file, subject_block, term)
-from .validate import Problem, ParsedFile, check, parse_turtle
+from .validate import Problem, ParsedFile, check, import_context, parse_turtle
 
 __all__ = [
     "ENTITY_KINDS", "Edit", "LoadedFile", "default_file", "loaded_files",
@@ -163,15 +164,38 @@ class _Workspace:
 
     path: Path
     old_text: str | None
-    base: list[ParsedFile]  # every loaded file except the one being changed
+    base: list[ParsedFile]  # every loaded file except the one being changed and the imports
     target: ParsedFile
-    graph: Graph
+    graph: Graph  # base and target in rdflib, with what the imports say of the classes they use
+    imported: list[Path]  # the imports loaded (kg import), never parsed here: millions of triples
+    data: list[Path]
+    env: str | None
 
-    @property
+    @cached_property
     def kg(self):
+        """The graph to resolve names in: the workspace itself, or with imports the whole store."""
         from .graph import KnowledgeGraph
 
+        if self.imported:  # the cached Oxigraph store and its name index: no import is parsed
+            return KnowledgeGraph.load(self.data, env=self.env, backend="oxigraph")
         return KnowledgeGraph(self.graph)
+
+    def classes(self, node) -> set:
+        """The classes of ``node`` and their superclasses (its types in the imports included)."""
+        types = set(self.graph.objects(node, RDF.type))
+        if self.imported:
+            types |= {row["class"] for row in self.kg.select("classes_of", entity=node)}
+        found = set()
+        for cls in types:
+            found.update(self.graph.transitive_objects(cls, RDFS.subClassOf))
+        return found
+
+    def says(self, triple) -> bool:
+        """Whether any loaded file (an import included) holds ``triple``."""
+        if triple in self.graph:
+            return True
+        s, p, o = triple
+        return bool(self.imported) and bool(self.kg.query("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}))
 
 
 def _open(path: Path, data: Iterable[Path], env: str | None, base: list[ParsedFile] | None) -> _Workspace:
@@ -181,16 +205,20 @@ def _open(path: Path, data: Iterable[Path], env: str | None, base: list[ParsedFi
             old_text = path.read_text(encoding="utf-8")
         except (OSError, UnicodeDecodeError) as error:
             raise BadData(f"{path}: cannot read it: {error} (fix or move the file)") from None
+    files = [f for f in loading.data_files(list(data), env=env) if f != path.resolve()]
+    imports = {p.resolve() for p in loading.imported_files()}
+    imported = [f for f in files if f.resolve() in imports]
     if base is None:
-        files = [f for f in loading.data_files(list(data), env=env) if f != path.resolve()]
-        base = [parse_turtle(f) for f in files]
+        base = [parse_turtle(f) for f in files if f.resolve() not in imports]
     target = parse_turtle(path, old_text or "")
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
         graph.bind(prefix, namespace, override=True)
     for parsed in [*base, target]:
         graph += parsed.graph
-    return _Workspace(path, old_text, base, target, graph)
+    if imported:
+        graph += import_context(imported, [*base, target])
+    return _Workspace(path, old_text, base, target, graph, imported, list(data), env)
 
 
 def _key(problem: Problem) -> tuple:
@@ -205,9 +233,11 @@ def _commit(work: _Workspace, new_text: str, expected: Graph) -> None:
         raise RefusedEdit(f"{work.path}: the change would not parse, so nothing was written ({error})") from None
     if not isomorphic(parsed.graph, expected):
         raise RefusedEdit(f"{work.path}: the rendered file does not hold exactly the intended triples, so nothing was written")
-    after = check([*work.base, parsed], focus=[work.path])
+    context = import_context(work.imported, [*work.base, parsed]) if work.imported else None
+    after = check([*work.base, parsed], focus=[work.path], context=context)
     if after:
-        before = {_key(p) for p in check([*work.base, work.target], focus=[work.path])} if work.old_text else set()
+        before = ({_key(p) for p in check([*work.base, work.target], focus=[work.path], context=context)}
+                  if work.old_text else set())
         new = [p for p in after if _key(p) not in before]
         if new:
             problem = new[0]
@@ -328,15 +358,16 @@ def _refuse_existing(kg, name: str, what: str) -> None:
                       f"add to that entity with `kg add relation`, or choose another name")
 
 
-def _entity_iri(kg, identifier: str | None, label: str) -> URIRef:
+def _entity_iri(kg, graph: Graph, identifier: str | None, label: str) -> URIRef:
+    # fb: ids are minted by the files, never by an import, so ``graph`` knows every one taken.
     if identifier is None:
-        return _free_iri(kg.rdf, FB, _slug(label))
+        return _free_iri(graph, FB, _slug(label))
     iri = expand_curie(identifier) if ":" in identifier else FB[identifier]
     if iri is None or not str(iri).startswith(str(FB)) or not is_pn_local(str(iri)[len(str(FB)):]):
         raise RefusedEdit(f"--id {identifier!r} is not a fb: identifier such as fb:chronic-fatigue-syndrome "
                           f"(letters, digits, - . _; put HPO / OMIM / Orphanet terms in --match)")
-    if str(iri).casefold() in _taken(kg.rdf):
-        same = next(node for node in kg.rdf.all_nodes() if str(node).casefold() == str(iri).casefold())
+    if str(iri).casefold() in _taken(graph):
+        same = next(node for node in graph.all_nodes() if str(node).casefold() == str(iri).casefold())
         existing = kg.entity(same)
         raise RefusedEdit(f"--id {curie(str(iri))} is already in use by {existing.label} ({existing.id}); "
                           "ids that differ only in case are refused, as names are matched ignoring case")
@@ -382,7 +413,7 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
         if len({normalise(n) for n in [label, *synonyms]}) < len(synonyms) + 1:
             raise RefusedEdit("a synonym repeats the label or another synonym: leave it out")
         warnings = tuple(_check_identifiers(work.graph, external))
-        iri = _entity_iri(kg, identifier, label)
+        iri = _entity_iri(kg, work.graph, identifier, label)
         triples, text = render_entity(iri, ENTITY_KINDS[kind], label, synonyms, definition, external)
         text = _append(work, text)
         expected = work.target.graph + triples
@@ -445,26 +476,20 @@ def _relation(kg, name: str) -> Entity:
     raise RefusedEdit(f"unknown relation {name!r}: {hint}(known: {', '.join(labels)})")
 
 
-def _classes(graph: Graph, node) -> set:
-    found = set()
-    for cls in graph.objects(node, RDF.type):
-        found.update(graph.transitive_objects(cls, RDFS.subClassOf))
-    return found
-
-
-def _check_ends(kg, subject: Entity, relation: Entity, obj: Entity) -> None:
+def _check_ends(work: _Workspace, subject: Entity, relation: Entity, obj: Entity) -> None:
+    kg = work.kg
     for row in kg.select("relation_domains"):
         if row.property != relation.ref:
             continue
         end = subject if str(row.end) == "subject" else obj
-        if row["class"] not in _classes(kg.rdf, end.ref):
+        if row["class"] not in work.classes(end.ref):
             need = kg.entity(row["class"]).label
             raise RefusedEdit(
                 f"{end.label} ({end.id}, a {end.kind or 'thing without a class'}) cannot be the {row.end} of "
                 f"'{relation.label}': its {row.end} must be a {need} (pick another relation or entity)")
 
 
-def _source(kg, text: str, new_triples: Graph, new_sources: list[Entity]) -> Entity:
+def _source(kg, graph: Graph, text: str, new_triples: Graph, new_sources: list[Entity]) -> Entity:
     """The source ``text`` names, or a new fb:Source when it is a free citation (it has a space).
 
     The new source is ``src:AuthorYear`` when the citation starts with a name and holds a
@@ -484,7 +509,7 @@ def _source(kg, text: str, new_triples: Graph, new_sources: list[Entity]) -> Ent
         year = re.search(r"\b(1[89]|20)\d\d\b", citation)
         author = re.match(r"[^\W\d_][\w'-]*", citation)
         stem = f"{_slug(author.group(0)).capitalize()}{year.group(0)}" if author and year else _slug(" ".join(citation.split()[:5]), 40)
-        iri = _free_iri(kg.rdf + new_triples, SRC, stem)
+        iri = _free_iri(graph + new_triples, SRC, stem)
         new_triples.add((iri, RDF.type, OWL.NamedIndividual))
         new_triples.add((iri, RDF.type, FB.Source))
         new_triples.add((iri, RDFS.label, Literal(citation)))
@@ -528,16 +553,16 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
         kg = work.kg
         s, o = kg.resolve(subject), kg.resolve(object)
         relation = _relation(kg, predicate)
-        narrower = sorted(kg.entity(p).label for p in kg.rdf.subjects(RDFS.subPropertyOf, relation.ref))
+        narrower = sorted(kg.entity(p).label for p in work.graph.subjects(RDFS.subPropertyOf, relation.ref))
         if narrower:
             raise RefusedEdit(f"'{relation.label}' ({relation.id}) groups other relations and cannot be claimed "
                               f"itself: use one of {', '.join(narrower)}")
-        _check_ends(kg, s, relation, o)
-        if (s.ref, relation.ref, o.ref) in kg.rdf:
+        _check_ends(work, s, relation, o)
+        if work.says((s.ref, relation.ref, o.ref)):
             raise RefusedEdit(f"the graph already says {s.label} {relation.label} {o.label} "
                               f"(see `kg show {s.id}`); kg add does not duplicate claims")
         triples, new_sources = Graph(), []
-        cited = [_source(kg, text, triples, new_sources) for text in sources]
+        cited = [_source(kg, work.graph, text, triples, new_sources) for text in sources]
         triples.add((s.ref, relation.ref, o.ref))
         axiom = BNode()
         for p, value in [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s.ref), (OWL.annotatedProperty, relation.ref),
@@ -559,9 +584,10 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
 
 # ---------------------------------------------------------------------- removing
 def _whole_graph(data: Iterable[Path], env: str | None):
+    """Every loaded file, imports included, in the cached Oxigraph store (no file is parsed twice)."""
     from .graph import KnowledgeGraph
 
-    return KnowledgeGraph(loading.parse_files(loading.data_files(list(data), env=env)))
+    return KnowledgeGraph.load(list(data), env=env, backend="oxigraph")
 
 
 def _home_file(name_of: str, holders: list[Path], shipped: list[Path], given: Path | None) -> Path:
@@ -579,8 +605,11 @@ def _home_file(name_of: str, holders: list[Path], shipped: list[Path], given: Pa
 def _locate(data: Iterable[Path], env: str | None, pattern: tuple) -> tuple[list[Path], list[Path]]:
     """The extension files and the shipped files holding a triple that matches ``pattern``."""
     shipped = {p.resolve() for p in loading.ontology_dir().glob("*.ttl")}
+    imports = {p.resolve() for p in loading.imported_files()}
     holders, shipped_holders = [], []
     for path in loading.data_files(list(data), env=env):
+        if path.resolve() in imports:  # kg remove never edits an import (kg import writes it whole)
+            continue
         graph = parse_turtle(path).graph
         if pattern in graph if None not in pattern else any(graph.triples(pattern)):
             (shipped_holders if path in shipped else holders).append(path)

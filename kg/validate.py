@@ -420,7 +420,7 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
         (broken if isinstance(result, Problem) else parsed).append(result)
     if broken:
         return [p for p in broken if focus is None or Path(p.file) in focus]
-    context = _context(imported, parsed) if imported else None
+    context = import_context(imported, parsed) if imported else None
     problems = check(parsed, focus, context)
     problems += _identifiers(parsed, focus)
     if focus is None:
@@ -451,7 +451,7 @@ def _checked_import(path: Path) -> list[Problem]:
 
     The import is written by `kg import` from a release (whose own tests hold its shape), so
     what is left to check is that the file is intact; the classes of its entities are kept
-    beside the result, for checking the files that use them (:func:`_context`).
+    beside the result, for checking the files that use them (:func:`import_context`).
     """
     import json
 
@@ -481,7 +481,7 @@ def _checked_import(path: Path) -> list[Problem]:
     return problems
 
 
-def _context(imports: list[Path], parsed: list[ParsedFile]) -> Graph:
+def import_context(imports: list[Path], parsed: list[ParsedFile]) -> Graph:
     """What the ``imports`` say about the classes of the entities the ``parsed`` files use."""
     used = set()
     for file in parsed:
