@@ -10,14 +10,16 @@ The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al.
 2020) applies to the HPO. For each condition ``D`` and each given finding ``q``:
 
 * ``P(q | D)``, how often people with ``D`` show ``q``, comes from the frequency stated on
-  the claim ``D fb:hasSymptom t`` (:func:`frequency`: an HPO frequency class counts as the
-  middle of its range, ``n/m`` and ``NN%`` as written; a claim that states none counts as
-  :data:`DEFAULT_FREQUENCY`). Which claim, and how, depends on how ``q`` meets ``D``'s
-  findings in the is-a hierarchy (``fb:isA``; HPO's once imported):
+  the claim ``D fb:hasSymptom t`` (:func:`estimate`: an HPO frequency class counts as the
+  middle of its range, ``NN%`` as written, a count ``n/m`` as a sample, ``(n + 1) / (m +
+  2)``; a claim that states none counts as :data:`DEFAULT_FREQUENCY`). Which claims, and
+  how, depends on how ``q`` meets ``D``'s findings in the is-a hierarchy (``fb:isA``; HPO's
+  once imported):
 
-  - ``same``: ``D`` has ``q`` itself; ``P = f``.
-  - ``ancestor``: ``q`` is an ancestor of a finding ``t`` of ``D`` (``D`` has a more specific
-    kind of ``q``, so it has ``q``); ``P = f(t)``.
+  - ``same`` or ``ancestor``: ``D`` has ``q`` itself, or more specific kinds ``t`` of it
+    (it shows ``q`` when it shows any of them). They count together, each independently:
+    ``P = 1 - Π (1 - f(t))`` over ``q`` and every kind of it ``D`` has (a noisy-or). The
+    match names the most frequent (``same`` when that is ``q`` itself).
   - ``descendant``: ``q`` is a more specific kind of ``D``'s finding ``t``; ``P = f(t) ·
     bg(q) / bg(t)``: the share of ``t`` that is ``q`` is taken to be what it is among all
     conditions. Its likelihood ratio is then ``f(t) / bg(t)``: the more specific the shared
@@ -25,7 +27,7 @@ The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al.
   - ``none``: ``D`` has neither ``q`` nor a relative of it; ``P = NO_MATCH_RATIO · bg(q)``,
     so the finding counts against ``D`` by the constant ratio :data:`NO_MATCH_RATIO`.
 
-  The best route (highest ``P``) is used; ``P`` is kept between the ``none`` route's value
+  The better route (higher ``P``) is used; ``P`` is kept between the ``none`` route's value
   (a stated ``0/n`` is a small sample, not "never") and :data:`MAX_PROBABILITY`.
 * ``bg(q) = P(q | not D)``, the background frequency: the share of all conditions with
   symptoms that carry ``q`` (have it or a more specific kind of it), smoothed as
