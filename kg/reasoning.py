@@ -204,7 +204,14 @@ class _Table:
             CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
         """)
         grouped: dict[tuple[str, str, str], list[set]] = {}
-        for row in g.select("symptom_claim_table"):
+        from . import sparql
+        from .limits import running
+
+        # Filled once per change of the data, like the name index: not a question, so not
+        # held to --timeout (on the full HPO it takes a minute; Ctrl-C still stops it).
+        with running("building the symptom table", None):
+            rows = g.backend.query(sparql.PROLOGUE + sparql.named_query("symptom_claim_table").text, {})
+        for row in rows:
             key = (str(row.predicate).rsplit("#", 1)[-1], str(row.subject), str(row.object))
             found = grouped.setdefault(key, [set(), set(), set(), set(), set()])
             for i, name in enumerate(("status", "source", "contestedBy", "note", "frequency")):
