@@ -20,8 +20,9 @@ How the HPO data is modelled:
   electronic annotation (IEA) and no curator has reviewed it.
 - A curated entity that declares ``skos:exactMatch`` with an HPO term or a disease (for
   example fb:fatigue and HP:0012378, fb:pernicious-anaemia and OMIM:170900) *is* that
-  term: the import uses the curated IRI in its place and adds no second label, so curated
-  and imported claims about it meet in one entity. A ``skos:closeMatch`` (vitamin B12
+  term: the import uses the curated IRI in its place and adds no second label (HPO's label
+  and exact synonyms become synonyms of the curated entity, so "Forgetfulness" still finds
+  memory impairment), so curated and imported claims about it meet in one entity. A ``skos:closeMatch`` (vitamin B12
   deficiency and HP:0100502, a laboratory finding) is only close: the term stays its own entity.
 """
 
@@ -333,13 +334,16 @@ def _write(handle, terms: dict[str, HPOTerm], annotations: dict[tuple[str, str],
     symptom = f"<{FB.Symptom}>"
     for term_id in sorted(phenotypes):
         term, iri = terms[term_id], _hp_iri(term_id)
-        if iri not in mapping:  # a curated entity keeps its own names
+        if iri not in mapping:
             out.triple(f"<{iri}>", _RDF_TYPE, symptom)
             out.triple(f"<{iri}>", _LABEL, _literal(term.name))
             for synonym in sorted(set(term.synonyms) - {term.name}):
                 out.triple(f"<{iri}>", _ALT_LABEL, _literal(synonym))
             if term.definition:
                 out.triple(f"<{iri}>", _DEFINITION, _literal(term.definition))
+        else:  # a curated entity keeps its label; HPO's names for the same thing are its synonyms
+            for synonym in sorted({term.name, *term.synonyms}):
+                out.triple(node(iri), _ALT_LABEL, _literal(synonym))
         for parent in sorted(set(term.parents) & phenotypes):
             out.claim(node(iri), _IS_A, node(_hp_iri(parent)), "supported")
     condition = f"<{FB.Condition}>"

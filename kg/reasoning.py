@@ -10,14 +10,16 @@ The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al.
 2020) applies to the HPO. For each condition ``D`` and each given finding ``q``:
 
 * ``P(q | D)``, how often people with ``D`` show ``q``, comes from the frequency stated on
-  the claim ``D fb:hasSymptom t`` (:func:`frequency`: an HPO frequency class counts as the
-  middle of its range, ``n/m`` and ``NN%`` as written; a claim that states none counts as
-  :data:`DEFAULT_FREQUENCY`). Which claim, and how, depends on how ``q`` meets ``D``'s
-  findings in the is-a hierarchy (``fb:isA``; HPO's once imported):
+  the claim ``D fb:hasSymptom t`` (:func:`estimate`: an HPO frequency class counts as the
+  middle of its range, ``NN%`` as written, a count ``n/m`` as a sample, ``(n + 1) / (m +
+  2)``; a claim that states none counts as :data:`DEFAULT_FREQUENCY`). Which claims, and
+  how, depends on how ``q`` meets ``D``'s findings in the is-a hierarchy (``fb:isA``; HPO's
+  once imported):
 
-  - ``same``: ``D`` has ``q`` itself; ``P = f``.
-  - ``ancestor``: ``q`` is an ancestor of a finding ``t`` of ``D`` (``D`` has a more specific
-    kind of ``q``, so it has ``q``); ``P = f(t)``.
+  - ``same`` or ``ancestor``: ``D`` has ``q`` itself, or more specific kinds ``t`` of it
+    (it shows ``q`` when it shows any of them). They count together, each independently:
+    ``P = 1 - Π (1 - f(t))`` over ``q`` and every kind of it ``D`` has (a noisy-or). The
+    match names the most frequent (``same`` when that is ``q`` itself).
   - ``descendant``: ``q`` is a more specific kind of ``D``'s finding ``t``; ``P = f(t) ·
     bg(q) / bg(t)``: the share of ``t`` that is ``q`` is taken to be what it is among all
     conditions. Its likelihood ratio is then ``f(t) / bg(t)``: the more specific the shared
@@ -25,7 +27,7 @@ The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al.
   - ``none``: ``D`` has neither ``q`` nor a relative of it; ``P = NO_MATCH_RATIO · bg(q)``,
     so the finding counts against ``D`` by the constant ratio :data:`NO_MATCH_RATIO`.
 
-  The best route (highest ``P``) is used; ``P`` is kept between the ``none`` route's value
+  The better route (higher ``P``) is used; ``P`` is kept between the ``none`` route's value
   (a stated ``0/n`` is a small sample, not "never") and :data:`MAX_PROBABILITY`.
 * ``bg(q) = P(q | not D)``, the background frequency: the share of all conditions with
   symptoms that carry ``q`` (have it or a more specific kind of it), smoothed as
@@ -66,6 +68,7 @@ __all__ = [
     "MAX_PROBABILITY",
     "DEFAULT_PREVALENCE",
     "frequency",
+    "estimate",
     "Background",
     "background",
     "Annotation",
@@ -123,6 +126,20 @@ def frequency(stated: str) -> float | None:
         return value if value <= 1 else None
     span = _FREQUENCY_CLASSES.get(stated.split("(", 1)[0].strip().casefold())
     return None if span is None else (span[0] + span[1]) / 2
+
+
+def estimate(stated: str) -> float | None:
+    """``P(finding | condition)`` from a stated frequency: :func:`frequency`, except that a
+    count ``n/m`` is a sample of ``m`` patients and is read by the rule of succession,
+    ``(n + 1) / (m + 2)``, so one patient of one reads as 2/3, not as certainty.
+
+    >>> estimate("1/1"), estimate("48/50"), estimate("Frequent")
+    (0.6666666666666666, 0.9423076923076923, 0.545)
+    """
+    if match := _FRACTION.match(stated):
+        n, m = int(match.group(1)), int(match.group(2))
+        return (n + 1) / (m + 2) if 0 < m and n <= m else None
+    return frequency(stated)
 
 
 def _weakest(claims) -> str:
@@ -187,7 +204,9 @@ class _Table:
             CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
         """)
         grouped: dict[tuple[str, str, str], list[set]] = {}
-        for row in g.select("symptom_claim_table", bounded=False):  # once per graph content
+        # Filled once per change of the data, like the name index: not a question, so not
+        # held to --timeout (on the full HPO it takes a minute; Ctrl-C still stops it).
+        for row in g.select("symptom_claim_table", bounded=False):
             key = (str(row.predicate).rsplit("#", 1)[-1], str(row.subject), str(row.object))
             found = grouped.setdefault(key, [set(), set(), set(), set(), set()])
             for i, name in enumerate(("status", "source", "contestedBy", "note", "frequency")):
@@ -334,7 +353,7 @@ def _claims_of(g, predicate: str, rows, min_status: str) -> list[tuple[Claim, tu
 def _annotations(g, rows, min_status: str) -> list[Annotation]:
     found = []
     for claim, stated in _claims_of(g, "hasSymptom", rows, min_status):
-        values = [v for v in map(frequency, stated) if v is not None]
+        values = [v for v in map(estimate, stated) if v is not None]
         found.append(Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, stated))
     return sorted(found, key=lambda a: (a.claim.rank, a.claim.object.label.casefold(), a.claim.subject.id))
 
@@ -667,29 +686,41 @@ def differential(g, symptoms=(), *, absent=(), top: int | None = 5, min_status: 
 
 
 def _best_match(reading, bg: Background, condition_id: str, q: Entity, present: bool) -> SymptomMatch:
-    """The route by which ``q`` meets the condition that gives it the highest ``P(q | D)``."""
+    """The route by which ``q`` meets the condition that gives it the highest ``P(q | D)``.
+
+    ``q`` itself and its more specific kinds count together: the condition shows ``q`` when
+    it shows any of them, each independently (a noisy-or); the match names the most
+    frequent of them.
+    """
     hierarchy = reading.hierarchy
     b_q = bg.frequency(q.iri)
     up_q = hierarchy.up(q.id)
-    best = None
+    below, above = [], []
     for annotation in reading.annotations.get(condition_id, ()):
         t = annotation.claim.object
         up_t = hierarchy.up(t.id)
         if q.id in up_t:
-            how, via, p = ("same" if t.id == q.id else "ancestor"), up_t[q.id], annotation.frequency
+            below.append((annotation, up_t[q.id]))
         elif t.id in up_q:
-            how, via = "descendant", up_q[t.id]
-            p = annotation.frequency * b_q / bg.frequency(t.iri)
-        else:
-            continue
-        p = min(max(p, NO_MATCH_RATIO * b_q), MAX_PROBABILITY)  # a stated 0/n is still not "never"
-        order = (-p, ("same", "ancestor", "descendant").index(how), len(via), status_rank(_weakest((annotation.claim, *via))),
-                 t.label.casefold(), t.id)
-        if best is None or order < best[0]:
-            best = (order, SymptomMatch(q, present, how, p, b_q, annotation, via))
-    if best is None:
+            above.append((annotation, up_q[t.id]))
+
+    def order(p, how, annotation, via):
+        return (-p, ("same", "ancestor", "descendant").index(how), len(via),
+                status_rank(_weakest((annotation.claim, *via))), annotation.claim.object.label.casefold(),
+                annotation.claim.object.id)
+
+    routes = []
+    if below:
+        missed = math.prod(1 - min(a.frequency, MAX_PROBABILITY) for a, _ in below)
+        annotation, via = min(below, key=lambda item: order(item[0].frequency, "same" if not item[1] else "ancestor", *item))
+        routes.append((1 - missed, "same" if not via else "ancestor", annotation, via))
+    for annotation, via in above:
+        routes.append((annotation.frequency * b_q / bg.frequency(annotation.claim.object.iri), "descendant", annotation, via))
+    if not routes:
         return SymptomMatch(q, present, "none", NO_MATCH_RATIO * b_q, b_q)
-    return best[1]
+    p, how, annotation, via = min(routes, key=lambda route: order(*route))
+    p = min(max(p, NO_MATCH_RATIO * b_q), MAX_PROBABILITY)  # a stated 0/n is still not "never"
+    return SymptomMatch(q, present, how, p, b_q, annotation, via)
 
 
 def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain: bool = True) -> Differential:

@@ -7,7 +7,7 @@ product reads around the given findings from its cached symptom table.
 
 from collections import defaultdict
 
-from kg.reasoning import Annotation, Background, DEFAULT_FREQUENCY, _Hierarchy, _prevalences, _resolve_symptoms, frequency
+from kg.reasoning import Annotation, Background, DEFAULT_FREQUENCY, _Hierarchy, _prevalences, _resolve_symptoms, estimate
 
 
 def reference_background(g) -> Background:
@@ -53,7 +53,7 @@ class EveryClaim:
         self.conditions = {}
         for claim in g.claims(predicate="fb:hasSymptom", min_status=min_status):
             texts = tuple(sorted(stated[claim.subject.iri, claim.object.iri]))
-            values = [v for v in map(frequency, texts) if v is not None]
+            values = [v for v in map(estimate, texts) if v is not None]
             annotation = Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, texts)
             self._all[claim.subject.id].append(annotation)
             t = claim.object.id

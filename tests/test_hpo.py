@@ -104,6 +104,13 @@ def test_curated_entities_and_imported_terms_are_one_entity(home):
     assert not [h for h in kg_json("search", "fatigue", env=env) if h["label"] == "Fatigue"]
 
 
+def test_a_curated_entity_answers_to_hpo_names_for_it(home):
+    # HP:0002354 *is* fb:memory-impairment: HPO's synonym "Forgetfulness" finds it.
+    env, _ = home
+    assert kg_json("show", "forgetfulness", env=env)["id"] == "fb:memory-impairment"
+    assert kg_json("show", "memory impairment", env=env)["label"] == "memory impairment"
+
+
 def test_a_close_match_stays_its_own_term(home):
     # fb:vitamin-b12-deficiency is only a skos:closeMatch of HP:0100502 (a laboratory finding):
     # the diseases annotated with the finding get the HPO term, not the curated condition.

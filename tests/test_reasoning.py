@@ -311,6 +311,41 @@ def test_carrying_a_symptom_propagates_to_its_ancestors(gx):
     assert {c.condition.id for c in answer.candidates} >= {FIBROMYALGIA, B12_DEFICIENCY}
 
 
+def test_the_kinds_a_condition_has_of_a_general_finding_add_up(tmp_path):
+    """B12 deficiency has paraesthesia and hypoaesthesia (50% each, unstated): it shows a
+    finding above both with P = 1 - 0.5 · 0.5, not with the larger of the two."""
+    data = tmp_path / "sensory.ttl"
+    data.write_text(PREFIXES + """
+    fb:test-sensory-symptom a owl:NamedIndividual, fb:Symptom ; rdfs:label "test sensory symptom" .
+    fb:paresthesia fb:isA fb:test-sensory-symptom .
+    [] a owl:Axiom ; owl:annotatedSource fb:paresthesia ; owl:annotatedProperty fb:isA ;
+       owl:annotatedTarget fb:test-sensory-symptom ; fb:source src:Stabler2013 ; fb:evidenceStatus fb:supported .
+    fb:hypoesthesia fb:isA fb:test-sensory-symptom .
+    [] a owl:Axiom ; owl:annotatedSource fb:hypoesthesia ; owl:annotatedProperty fb:isA ;
+       owl:annotatedTarget fb:test-sensory-symptom ; fb:source src:Stabler2013 ; fb:evidenceStatus fb:supported .
+    """, encoding="utf-8")
+    answer = KnowledgeGraph.load([data], env="").differential(["test sensory symptom"], top=None)
+    (match,) = next(c for c in answer.candidates if c.condition.id == B12_DEFICIENCY).matches
+    assert match.how == "ancestor" and match.probability == pytest.approx(0.75)
+
+
+def test_a_count_is_read_as_a_sample(tmp_path):
+    """One patient of one is not certainty: n/m counts as (n + 1) / (m + 2)."""
+    from kg.reasoning import estimate
+
+    assert estimate("1/1") == pytest.approx(2 / 3) and estimate("0/4") == pytest.approx(1 / 6)
+    assert estimate("Very frequent") == pytest.approx(0.895) and estimate("9/8") is None
+    data = tmp_path / "count.ttl"
+    data.write_text(PREFIXES + """
+    [] a owl:Axiom ; owl:annotatedSource fb:vitamin-b12-deficiency ; owl:annotatedProperty fb:hasSymptom ;
+       owl:annotatedTarget fb:paresthesia ; fb:frequency "1/1" ; fb:source src:Stabler2013 ;
+       fb:evidenceStatus fb:supported .
+    """, encoding="utf-8")
+    answer = KnowledgeGraph.load([data], env="").differential(["tingling"], top=None)
+    (match,) = next(c for c in answer.candidates if c.condition.id == B12_DEFICIENCY).matches
+    assert match.annotation.stated == ("1/1",) and match.probability == pytest.approx(2 / 3)
+
+
 def test_the_hierarchy_reaches_the_cli_through_data(extra_file):
     answer = kg_json("differential", "test tingling hands", "--data", extra_file)
     assert answer["candidates"][0]["id"] == B12_DEFICIENCY
