@@ -86,6 +86,12 @@ def _expand(path: Path) -> list[Path]:
     if not str(path).strip():
         raise BadData("an empty path was given to --data or KG_DATA (give a Turtle file or a folder)")
     path = Path(path)
+    try:
+        path.lstat()
+    except FileNotFoundError:
+        pass
+    except OSError as error:  # a name too long, a folder that cannot be searched
+        raise BadData(f"{str(path)[:200]}: cannot read: {error.strerror or error} (check the path given to --data or KG_DATA)") from None
     if path.is_dir():
         return sorted(path.glob("*.ttl"))
     if not path.exists() and not path.is_symlink():
