@@ -237,11 +237,11 @@ class KnowledgeGraph:
         return self._names.search(text)
 
     # ------------------------------------------------------------------ claims
-    def _claims(self, rows: Iterable, triples: Iterable = ()) -> list[Claim]:
+    def _claims(self, rows: Iterable, triples: Iterable | None = None) -> list[Claim]:
         """Claims from ``rows`` of claim-with-provenance queries, one per (subject, relation, object).
 
-        ``triples`` (rows of ``claim_triples``) add the claims no axiom annotates, with the
-        evidence status unknown.
+        ``triples`` (rows of ``claim_triples``), when given, say which triples are claims: one
+        no axiom annotates has the evidence status unknown.
         """
         grouped: dict[tuple[str, str, str], dict] = {}
         for row in rows:
@@ -255,9 +255,10 @@ class KnowledgeGraph:
                 found["contested"].add(str(row.contestedBy))
             if row.note is not None:
                 found["notes"].add(str(row.note))
-        for row in triples:
-            grouped.setdefault((str(row.subject), str(row.predicate), str(row.object)),
-                               {"statuses": set(), "sources": set(), "contested": set(), "notes": set()})
+        if triples is not None:  # the claims are these triples: provenance of anything else is dropped
+            keys = {(str(row.subject), str(row.predicate), str(row.object)) for row in triples}
+            grouped = {key: grouped.get(key) or {"statuses": set(), "sources": set(), "contested": set(), "notes": set()}
+                       for key in keys}
         claims = []
         for (s, p, o), found in grouped.items():
             # A claim several axioms annotate (a curated one also imported, say) is as strong
@@ -373,7 +374,7 @@ class KnowledgeGraph:
             SharedSymptom(self._symptom_named(s, per_condition[resolved[0].id][s]), tuple(per_condition[c.id][s] for c in resolved))
             for s in common
         ]
-        shared.sort(key=lambda item: (status_rank(item.weakest), item.symptom.label.casefold()))
+        shared.sort(key=lambda item: (status_rank(item.weakest), item.symptom.label.casefold(), item.symptom.id))
         used = {c.id: {per_condition[c.id][s] for s in common} for c in resolved}
         unique = {
             c.id: tuple(_by_strength([claim for s, claim in direct[c.id].items() if s not in common and claim not in used[c.id]]))
@@ -442,7 +443,7 @@ class KnowledgeGraph:
             entity=entity,
             classes=tuple(classes),
             definition=(fields.get("definition") or [None])[0],
-            synonyms=tuple(sorted(set(fields.get("synonym", [])), key=str.casefold)),
+            synonyms=tuple(sorted(set(fields.get("synonym", [])), key=lambda s: (s.casefold(), s))),
             identifiers=tuple(sorted(set(fields.get("identifier", [])))),
             comments=tuple(sorted(set(fields.get("comment", [])))),
             citation=(fields.get("citation") or [None])[0],

@@ -75,7 +75,7 @@ def at_least(claims, min_status: str = "any") -> list:
 
 def by_strength(claims, side: str = "object") -> list:
     """``claims`` ordered strongest evidence first, then by the label of the entity at end ``side``."""
-    return sorted(claims, key=lambda c: (c.rank, getattr(c, side).label.casefold(), c.predicate.id, c.subject.id))
+    return sorted(claims, key=lambda c: (c.rank, getattr(c, side).label.casefold(), c.predicate.id, c.subject.id, c.object.id))
 
 
 #: The classes (local names in the fb: namespace) that give an entity its kind, in the order

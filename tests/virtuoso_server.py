@@ -57,7 +57,7 @@ DirsAllowed              = ., {dir}
 NumberOfBuffers          = 10000
 MaxDirtyBuffers          = 6000
 MaxQueryMem              = 500M
-ThreadsPerQuery          = 2
+ThreadsPerQuery          = 1
 AsyncQueueMaxThreads     = 4
 
 [HTTPServer]
