@@ -35,7 +35,7 @@ from .sparql import PROLOGUE, Binding, bind, form
 
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
-    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command",
+    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command", "hash_files",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
@@ -191,7 +191,7 @@ def _new_graph() -> Graph:
 _FORMATS = {".ttl": "TURTLE", ".nt": "N_TRIPLES"}
 
 
-def _hash_files(files: list[Path], memo_path: Path) -> str:
+def hash_files(files: list[Path], memo_path: Path) -> str:
     """A digest of the files' contents, in order.
 
     Each file's digest is remembered with its size and modification time, so a file that
@@ -239,7 +239,7 @@ def file_triples(path: Path, memo_path: Path | None = None) -> int:
 
     Counted once with Oxigraph's parser (seconds for the HPO import, instead of a minute with
     rdflib) and kept in the cache with the file's size and modification time, like
-    :func:`_hash_files`, so ``kg sources`` reads no file twice.
+    :func:`hash_files`, so ``kg sources`` reads no file twice.
     """
     import pyoxigraph as ox
 
@@ -308,7 +308,7 @@ class OxigraphBackend(Backend):
         self.timeout = timeout
         cache = (cache or cache_dir()) / "oxigraph"
         try:
-            key = _hash_files(self.files, cache / "hashes.json")
+            key = hash_files(self.files, cache / "hashes.json")
             self.path = cache / key
             if not self.path.is_dir():
                 self._build(cache)
@@ -363,7 +363,7 @@ class OxigraphBackend(Backend):
         large = [p for p in self.files if p.stat().st_size >= self.BASE_SIZE]
         base = None
         if large and len(large) < len(self.files):
-            base = cache / f"base-{_hash_files(large, cache / 'hashes.json')}"
+            base = cache / f"base-{hash_files(large, cache / 'hashes.json')}"
             if not base.is_dir():
                 self._bulk_load(cache, large, base)
             os.utime(base)

@@ -469,9 +469,9 @@ def _relation(kg, name: str) -> Entity:
     except UnknownEntity:
         pass  # refused below, with the closest name
     labels = sorted({str(r.name) for r in kg.select("relation_names") if str(r.kind) == "label"})
-    from .validate import _closest
+    from .validate import closest
 
-    near = _closest(name, labels)
+    near = closest(name, labels)
     hint = f"did you mean {near!r}? " if near else ""
     raise RefusedEdit(f"unknown relation {name!r}: {hint}(known: {', '.join(labels)})")
 

@@ -302,7 +302,7 @@ class KnowledgeGraph:
             names = [predicate] if isinstance(predicate, str) else list(predicate)
             bindings["predicate"] = [self._relation_iri(name) for name in names]
         found = self._claims(self.select("claims", **bindings), self.select("claim_triples", **bindings))
-        return _by_strength(at_least(found, min_status), by)
+        return by_strength(at_least(found, min_status), by)
 
     def _ref(self, entity: "EntityRef | URIRef") -> URIRef:
         return entity if isinstance(entity, URIRef) else self.resolve(entity).ref
@@ -377,7 +377,7 @@ class KnowledgeGraph:
         shared.sort(key=lambda item: (status_rank(item.weakest), item.symptom.label.casefold(), item.symptom.id))
         used = {c.id: {per_condition[c.id][s] for s in common} for c in resolved}
         unique = {
-            c.id: tuple(_by_strength([claim for s, claim in direct[c.id].items() if s not in common and claim not in used[c.id]]))
+            c.id: tuple(by_strength([claim for s, claim in direct[c.id].items() if s not in common and claim not in used[c.id]]))
             for c in resolved
         }
         return SharedSymptoms(resolved, tuple(shared), unique)
@@ -415,14 +415,14 @@ class KnowledgeGraph:
         entity = self.resolve(condition)
         both = (self.claims(subject=entity, predicate=_MISDIAGNOSED, min_status=min_status)
                 + self.claims(predicate=_MISDIAGNOSED, object=entity, min_status=min_status))
-        return _by_strength(both)
+        return by_strength(both)
 
     def tests(self, condition: EntityRef, *, min_status: str = "any") -> list[Claim]:
         """Tests and criteria that diagnose ``condition``, and tests advised for people who have it."""
         entity = self.resolve(condition)
         advised = [claim for claim in self.claims(predicate=TEST_ADVICE_RELATIONS, object=entity, min_status=min_status)
                    if claim.subject.kind == kind_of(FB.DiagnosticTest)]
-        return _by_strength(self.claims(subject=entity, predicate=DIAGNOSTIC_RELATIONS, min_status=min_status) + advised)
+        return by_strength(self.claims(subject=entity, predicate=DIAGNOSTIC_RELATIONS, min_status=min_status) + advised)
 
     def show(self, name: EntityRef, *, min_status: str = "any") -> EntityDetails:
         """Everything the graph says about one entity, relations in and out included."""
@@ -659,4 +659,3 @@ def _index_code() -> str:
     return digest.hexdigest()[:16]
 
 
-_by_strength = by_strength  # the name callers here use; kg.model.by_strength is the definition

@@ -59,7 +59,7 @@ from rdflib import URIRef
 
 from .errors import BadQuery, EmptyResult, NotASymptom
 from .model import DIAGNOSTIC_RELATIONS, Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
-from .model import by_strength as _by_strength
+from .model import by_strength
 from .namespaces import FB
 
 __all__ = [
@@ -432,7 +432,7 @@ class _Reading:
         iris = [q.iri for q in findings]
         above = walk(iris, "subject", 1)
         below = walk(iris, "object", 0)
-        self.hierarchy = _Hierarchy(_by_strength(list(steps.values())))
+        self.hierarchy = _Hierarchy(by_strength(list(steps.values())))
         self.narrower = {g.entity(URIRef(iri)).id for iri in below}
         self.annotations: dict[str, list[Annotation]] = defaultdict(list)
         self.conditions: dict[str, Entity] = {}

@@ -30,7 +30,8 @@ from .errors import BadData, CannotValidate
 from .namespaces import FB, PREFIXES, SRC, curie
 from .resolve import normalise
 
-__all__ = ["Problem", "ParsedFile", "parse_turtle", "validate", "check", "shapes_dir", "STANDARD_VOCABULARIES"]
+__all__ = ["Problem", "ParsedFile", "parse_turtle", "validate", "check", "import_context", "closest", "shapes_dir",
+           "STANDARD_VOCABULARIES"]
 
 SH = Namespace("http://www.w3.org/ns/shacl#")
 FBSH = Namespace("https://w3id.org/fibro-b12/shapes#")
@@ -165,13 +166,13 @@ def _name(node, graph: Graph) -> str:
     return curie(str(node))
 
 
-def _closest(name: str, candidates: Iterable[str]) -> str | None:
+def closest(name: str, candidates: Iterable[str]) -> str | None:
     """The candidate CURIE that looks most like ``name`` (case-insensitive), if any is close.
 
     Names are compared without their prefix when candidates share it, so that ``fb:`` does
     not make every ``fb:`` name look alike.
 
-    >>> _closest("fb:hasSympton", ["fb:hasSymptom", "fb:causes", "skos:altLabel"])
+    >>> closest("fb:hasSympton", ["fb:hasSymptom", "fb:causes", "skos:altLabel"])
     'fb:hasSymptom'
     """
     prefix = name.partition(":")[0] + ":"
@@ -186,7 +187,7 @@ def _closest(name: str, candidates: Iterable[str]) -> str | None:
 
 
 def _did_you_mean(name: str, candidates: Iterable[str]) -> str:
-    best = _closest(name, candidates)
+    best = closest(name, candidates)
     return f"did you mean {best}?" if best else "check the spelling against ontology/schema.ttl"
 
 
@@ -439,10 +440,10 @@ _CONTEXT_PREDICATES = (f"<{RDF.type}>", f"<{RDFS.subClassOf}>")
 
 def _import_record(path: Path) -> tuple[Path, Path]:
     """Where the check of import ``path`` is remembered: (problems JSON, context N-Triples), by content."""
-    from .backends import _hash_files, cache_dir
+    from .backends import hash_files, cache_dir
 
     folder = cache_dir() / "validated"
-    digest = _hash_files([path], cache_dir() / "oxigraph" / "hashes.json")
+    digest = hash_files([path], cache_dir() / "oxigraph" / "hashes.json")
     return folder / f"{digest}.json", folder / f"{digest}.nt"
 
 
