@@ -34,7 +34,7 @@ from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 from . import loading
 from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
 from .fileio import atomic_write, remove_stale_temporaries
-from .model import STATUSES, Entity
+from .model import ADDABLE_KINDS, STATUSES, Entity
 from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
 from .resolve import normalise
 from .turtle import (FILE_PREFIXES, HEADER, axiom_block, axioms_of, is_pn_local, is_relation, missing_prefixes,
@@ -47,14 +47,7 @@ __all__ = [
 ]
 
 #: What ``kg add KIND`` can add, and the class each kind is.
-ENTITY_KINDS: dict[str, URIRef] = {
-    "condition": FB.Condition,
-    "symptom": FB.Symptom,
-    "mechanism": FB.Mechanism,
-    "food": FB.FoodSource,
-    "test": FB.DiagnosticTest,
-    "nutrient": FB.Nutrient,
-}
+ENTITY_KINDS: dict[str, URIRef] = {kind: FB[name] for kind, name in ADDABLE_KINDS.items()}
 
 _LOCK_TIMEOUT = 120  # seconds another kg add may hold the file before we give up
 
@@ -123,23 +116,14 @@ def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str |
     """
     from .backends import file_triples
 
-    env = os.environ.get("KG_DATA", "") if env is None else env
-
     def resolved(paths):
         return {Path(p).resolve() for p in paths}
-
-    def expand(parts):
-        found = []
-        for part in parts:
-            path = Path(part)
-            found += sorted(path.glob("*.ttl")) if path.is_dir() else [path]
-        return found
 
     kinds = [
         ("shipped", resolved(loading.ontology_dir().glob("*.ttl"))),
         ("extension", resolved(loading.extensions_dir().glob("*.ttl"))),
-        ("import", resolved(getattr(loading, "imported_files", list)())),
-        ("KG_DATA", resolved(expand(p for p in env.split(os.pathsep) if p.strip()))),
+        ("import", resolved(loading.imported_files())),
+        ("KG_DATA", resolved(loading.env_files(env))),
     ]
     answer = []
     for path in files:

@@ -17,7 +17,7 @@ from .namespaces import PREFIXES
 
 __all__ = [
     "kg_home", "data_dir", "cache_dir", "ontology_dir", "extensions_dir", "imports_dir", "imported_files",
-    "data_files", "parse_files", "parse_into",
+    "data_files", "env_files", "parse_files", "parse_into",
 ]
 
 _PACKAGE = Path(__file__).resolve().parent
@@ -125,16 +125,20 @@ def data_files(extra: tuple[Path, ...] | list[Path] = (), *, env: str | None = N
     >>> [p.name for p in data_files()][:3]
     ['curated.ttl', 'schema.ttl', 'sources.ttl']
     """
-    env = os.environ.get("KG_DATA", "") if env is None else env
     files = sorted(ontology_dir().glob("*.ttl")) + sorted(extensions_dir().glob("*.ttl")) + imported_files()
-    for part in [p for p in env.split(os.pathsep) if p.strip()]:
-        files += _expand(Path(part))
+    files += env_files(env)
     for path in extra:
         files += _expand(path)
     unique: dict[Path, None] = {}
     for path in files:
         unique.setdefault(_readable(path).resolve(), None)
     return list(unique)
+
+
+def env_files(env: str | None = None) -> list[Path]:
+    """The files ``KG_DATA`` (or ``env``) names, its folders expanded to their ``*.ttl`` files."""
+    env = os.environ.get("KG_DATA", "") if env is None else env
+    return [file for part in env.split(os.pathsep) if part.strip() for file in _expand(Path(part))]
 
 
 def parse_into(graph: Graph, path: Path) -> None:

@@ -17,6 +17,7 @@ __all__ = [
     "at_least",
     "by_strength",
     "KIND_CLASSES",
+    "ADDABLE_KINDS",
     "kind_of",
     "RELATION_GROUPS",
     "DIAGNOSTIC_RELATIONS",
@@ -85,6 +86,12 @@ KIND_CLASSES = (
     "FoodSource", "DiagnosticTest", "DiagnosticCriterion", "AnatomicalSite", "Intervention",
     "Exposure", "Source",
 )
+
+#: The kinds of entity `kg add` makes, each with its class in the fb: namespace.
+ADDABLE_KINDS = {
+    "condition": "Condition", "symptom": "Symptom", "mechanism": "Mechanism", "food": "FoodSource",
+    "test": "DiagnosticTest", "nutrient": "Nutrient",
+}
 
 
 def kind_of(class_iri: str) -> str:

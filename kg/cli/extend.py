@@ -11,6 +11,7 @@ from typing import Annotated, Optional
 
 import typer
 
+from ..model import ADDABLE_KINDS
 from .app import DataOption, FormatOption, OutputFormat, app, emit, graph_command
 from .output import write
 
@@ -82,14 +83,8 @@ def sources(g, format: FormatOption = OutputFormat.table):
     )
 
 
-class AddKind(str, Enum):
-    condition = "condition"
-    symptom = "symptom"
-    mechanism = "mechanism"
-    food = "food"
-    test = "test"
-    nutrient = "nutrient"
-    relation = "relation"
+#: What `kg add` adds: an entity of one of the library's kinds, or a relation (a claim).
+AddKind = Enum("AddKind", {kind: kind for kind in [*ADDABLE_KINDS, "relation"]}, type=str)
 
 
 class RemoveKind(str, Enum):
