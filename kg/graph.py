@@ -605,7 +605,9 @@ class KnowledgeGraph:
 
     def _count(self) -> Stats:
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
-        counts += [Count("relation", self.entity(row.property), int(row["count"])) for row in self.select("relation_counts")]
+        relations = [URIRef(iri) for iri in sorted(self._relations)]
+        counts += [Count("relation", self.entity(row.property), int(row["count"]))
+                   for row in self.select("relation_counts", property=relations)]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]
         for row in self.select("imports"):  # each import: its release, and what it brought in
             for what in ("terms", "conditions", "claims"):
