@@ -87,7 +87,9 @@ def test_refused_connection_is_one_line():
 def test_timeout_bounds_the_request(misbehaving):
     started = time.monotonic()
     line = one_line_error(run_kg("stats", "--endpoint", f"{misbehaving}/slow", "--timeout", "0.5"))
-    assert "no answer within 0.5 s" in line and "--timeout" in line
+    # The request's own deadline or the command's supervisor (which names the query) may
+    # speak first: both say the time ran out and how to give more.
+    assert ("no answer within 0.5 s" in line or "ran out of time after 0.5 s" in line) and "--timeout" in line
     assert time.monotonic() - started < 3  # given up before the server answered
 
 
