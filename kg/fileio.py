@@ -4,7 +4,7 @@
 of path:
 
 - a regular file, or a new one: the data goes to a temporary file beside it
-  (``.NAME.XXXXXXXX.tmp``), is flushed to disk, and is renamed over the path, so readers see
+  (``.NAME.<8 random characters>.tmp``), is flushed to disk, and is renamed over the path, so readers see
   the old file or the new one, never a mix;
 - a symbolic link: the file it points to is replaced that way, and the link stays a link;
 - a device or a FIFO (``/dev/stdout``, ``/dev/full``, a named pipe): the data is written
@@ -136,7 +136,7 @@ def _written_through(path: Path) -> Iterator[BinaryIO]:
 def remove_stale_temporaries(path: Path, older_than: float) -> list[Path]:
     """Delete the temporary files :func:`atomic_write` left beside ``path`` when it was killed.
 
-    Only files of its own pattern (``.NAME.XXXXXXXX.tmp``) last changed before ``older_than``
+    Only files of its own pattern (``.NAME.<8 random characters>.tmp``) last changed before ``older_than``
     (a time stamp: when the caller took the lock that every writer of ``path`` takes) are
     removed: no living writer can own them. Returns what was removed.
 
