@@ -91,6 +91,16 @@ class Backend(ABC):
         """
         return None
 
+    def layers(self) -> tuple[Path, list[Path]] | None:
+        """Where to keep what is derived from the large files alone, and the small files on top of them.
+
+        None unless the graph is a store of large files (an import) with smaller files added:
+        then something costly to derive from the whole (the name index) can be kept for the
+        large part and brought up to date for the small files, which change with every
+        ``kg add``.
+        """
+        return None
+
 
 # ---------------------------------------------------------------------- rdflib, the reference
 @lru_cache(maxsize=64)
@@ -278,6 +288,30 @@ def file_triples(path: Path, memo_path: Path | None = None) -> int:
     return count
 
 
+#: The predicates that name a resource (see :func:`described_resources`).
+_NAMING = {"http://www.w3.org/2000/01/rdf-schema#label",
+           *(f"http://www.w3.org/2004/02/skos/core#{name}" for name in ("altLabel", "prefLabel", "exactMatch"))}
+
+
+def described_resources(paths: Iterable[Path]) -> set[str] | None:
+    """The IRIs the files ``paths`` say something about (their subjects), read with Oxigraph's parser.
+
+    None when a file gives a blank node a name: a blank node is a new one each time a file
+    is loaded, so names derived from such a file cannot be kept by IRI.
+    """
+    import pyoxigraph as ox
+
+    found: set[str] = set()
+    for path in paths:
+        fmt = getattr(ox.RdfFormat, _FORMATS.get(path.suffix, "TURTLE"))
+        for triple in ox.parse(path=str(path), format=fmt, base_iri=path.as_uri()):
+            if isinstance(triple.subject, ox.NamedNode):
+                found.add(triple.subject.value)
+            elif triple.predicate.value in _NAMING:
+                return None
+    return found
+
+
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
     try:
@@ -360,15 +394,25 @@ class OxigraphBackend(Backend):
         import pyoxigraph as ox
 
         cache.mkdir(parents=True, exist_ok=True)
-        large = [p for p in self.files if p.stat().st_size >= self.BASE_SIZE]
-        base = None
-        if large and len(large) < len(self.files):
-            base = cache / f"base-{hash_files(large, cache / 'hashes.json')}"
+        base, small = self._base(cache)
+        if base is not None:
             if not base.is_dir():
-                self._bulk_load(cache, large, base)
+                self._bulk_load(cache, [p for p in self.files if p not in small], base)
             os.utime(base)
-        self._bulk_load(cache, [p for p in self.files if base is None or p not in large], self.path, start=base)
+        self._bulk_load(cache, small, self.path, start=base)
         self._prune(cache)
+
+    def _base(self, cache: Path) -> tuple[Path | None, list[Path]]:
+        """The base store of the large files (None when there is none), and the files loaded on top of it."""
+        large = [p for p in self.files if p.stat().st_size >= self.BASE_SIZE]
+        if not large or len(large) == len(self.files):
+            return None, list(self.files)
+        return cache / f"base-{hash_files(large, cache / 'hashes.json')}", [p for p in self.files if p not in large]
+
+    def layers(self) -> tuple[Path, list[Path]] | None:
+        """The base store's folder (see :meth:`_build`) and the small files (see :meth:`Backend.layers`)."""
+        base, small = self._base(self.path.parent)
+        return None if base is None else (base, small)
 
     def _bulk_load(self, cache: Path, files: list[Path], target: Path, start: Path | None = None) -> None:
         """Load ``files`` into a new store at ``target``, starting from a checkpoint of the store ``start``."""
@@ -406,6 +450,8 @@ class OxigraphBackend(Backend):
         bases = [p for p in stores if p.name.startswith("base-")]
         for old in bases[1:]:  # the base last used stays
             shutil.rmtree(old, ignore_errors=True)
+            for derived in cache.glob(f"{old.name}-*"):
+                derived.unlink(missing_ok=True)
         for old in [p for p in stores if not p.name.startswith("base-")][self.KEEP:]:
             if old != self.path:
                 shutil.rmtree(old, ignore_errors=True)
@@ -421,7 +467,7 @@ class OxigraphBackend(Backend):
         except SyntaxError as error:
             raise BadQuery(f"query: Oxigraph cannot run this query: {error} (check the SPARQL)") from None
         except OSError as error:
-            raise BadData(f"{self.path}: cannot read the cached store: {error} (delete that folder to rebuild it)") from None
+            raise BadData(f"{self.location}: cannot read the cached store: {error} (delete that folder to rebuild it)") from None
         if isinstance(answer, ox.QueryBoolean):
             return _ask_result(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
@@ -460,6 +506,45 @@ class OxigraphBackend(Backend):
 
         self.store.dump(output=out, format=getattr(ox.RdfFormat, self.DUMP_FORMATS[fmt]), from_graph=ox.DefaultGraph(),
                         prefixes={prefix: str(namespace) for prefix, namespace in PREFIXES.items()})
+
+
+class OxigraphMemoryBackend(OxigraphBackend):
+    """An rdflib graph copied into an Oxigraph store in memory: for the many queries of a check
+    over a graph made in Python (``kg add`` validates its change so), at Oxigraph's speed.
+
+    >>> backend = OxigraphMemoryBackend(loading.parse_files(loading.data_files(env="")))
+    >>> backend.triple_count() == MemoryBackend(loading.parse_files(loading.data_files(env=""))).triple_count()
+    True
+    """
+
+    def __init__(self, graph: Graph, *, timeout: float = DEFAULT_TIMEOUT):
+        import pyoxigraph as ox
+
+        self.files, self.timeout, self.location = (), timeout, "memory (Oxigraph)"
+        self.store = ox.Store()
+        # Term by term rather than through N-Triples: a parser renames blank nodes, and the
+        # answers must name the graph's own (a check locates an axiom by its node).
+        self.store.extend(ox.Quad(*map(_to_oxigraph, triple)) for triple in graph)
+
+    def cache_file(self, name: str, version: str) -> None:
+        return None
+
+    def layers(self) -> None:
+        return None
+
+
+def _to_oxigraph(term):
+    """An rdflib term as the pyoxigraph term, blank nodes keeping their ids."""
+    import pyoxigraph as ox
+
+    if isinstance(term, URIRef):
+        return ox.NamedNode(term)
+    if isinstance(term, BNode):
+        return ox.BlankNode(term)
+    if term.language:
+        return ox.Literal(term, language=term.language)
+    return ox.Literal(term, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
+
 
 
 # ---------------------------------------------------------------------- any SPARQL endpoint

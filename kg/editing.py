@@ -162,7 +162,9 @@ class _Workspace:
 
         if self.imported:  # the cached Oxigraph store and its name index: no import is parsed
             return KnowledgeGraph.load(self.data, env=self.env, backend="oxigraph")
-        return KnowledgeGraph(self.graph)
+        from .backends import OxigraphMemoryBackend
+
+        return KnowledgeGraph(OxigraphMemoryBackend(self.graph))
 
     def classes(self, node) -> set:
         """The classes of ``node`` and their superclasses (its types in the imports included)."""
@@ -179,7 +181,7 @@ class _Workspace:
         if triple in self.graph:
             return True
         s, p, o = triple
-        return bool(self.imported) and bool(self.kg.query("ASK { ?s ?p ?o }", {"s": s, "p": p, "o": o}))
+        return bool(self.imported) and bool(self.kg.select("holds", subject=s, predicate=p, object=o))
 
 
 def _open(path: Path, data: Iterable[Path], env: str | None, base: list[ParsedFile] | None) -> _Workspace:

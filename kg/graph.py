@@ -14,7 +14,7 @@ from rdflib.query import Result
 from rdflib.term import Identifier
 
 from . import loading, sparql
-from .backends import Backend, MemoryBackend, get_backend
+from .backends import Backend, MemoryBackend, described_resources, get_backend
 from .errors import AmbiguousEntity, BadData, EmptyResult, NotACondition, UnknownEntity
 from .limits import running
 from .model import (
@@ -58,6 +58,26 @@ _MISDIAGNOSED = "fb:mayBeMisdiagnosedAs"
 def _kind_priority(class_iri: str) -> int:
     local = class_iri.removeprefix(str(FB))
     return KIND_CLASSES.index(local) if local in KIND_CLASSES else len(KIND_CLASSES)
+
+
+def _entities_of(classes: Mapping[str, str | None], instances: Iterable[tuple[str, str, str]]) -> dict[str, Entity]:
+    """Each entity by IRI: its first label and its kind, from (entity, label, class) rows.
+
+    Sorted first, so that every backend (each returns rows in its own order) names an entity alike.
+
+    >>> _entities_of({str(FB.Symptom): "symptom"}, [(str(FB.fatigue), "fatigue", str(FB.Symptom))])[str(FB.fatigue)].kind
+    'symptom'
+    """
+    kinds: dict[str, list[tuple[str, str]]] = {}
+    labels: dict[str, str] = {}
+    for iri, label, cls in sorted(instances):
+        labels.setdefault(iri, label)
+        kinds.setdefault(iri, []).append((cls, curie(cls) if classes.get(cls) is None else classes[cls]))
+    entities = {}
+    for iri, label in labels.items():
+        kind_class, kind_label = min(kinds[iri], key=lambda c: (_kind_priority(c[0]), c[0]))
+        entities[iri] = Entity(curie(iri), label, kind_of(kind_class), iri, kind_label)
+    return entities
 
 
 class KnowledgeGraph:
@@ -145,13 +165,61 @@ class KnowledgeGraph:
                     return pickle.load(handle)
             except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
                 pass  # unreadable or from other code: rebuild it
-        entities = self._read_entities()
-        names = NameIndex(entities, sorted((str(r.entity), str(r.name), str(r.kind)) for r in self.select("entity_names")))
+        classes, instances, names = self._name_rows()
+        entities = _entities_of(classes, instances)
+        index = entities, NameIndex(entities, sorted(names))
         if cache is not None:
-            from .fileio import atomic_write
+            _keep(cache, index)
+        return index
 
-            atomic_write(cache, pickle.dumps((entities, names), protocol=pickle.HIGHEST_PROTOCOL))
-        return entities, names
+    def _name_rows(self) -> tuple[dict[str, str | None], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
+        """What the name index is made of: the entity classes with their labels, every
+        instance as (entity, label, class) and every name as (entity, name, kind).
+
+        With an import, the rows read from the whole graph are kept beside the import's base
+        store. A later graph with other small files on the same base (after ``kg add``, say)
+        reads again only the resources the small files, then or now, say something about:
+        the rest of each row comes from the import alone. That holds while the classes and
+        their labels stay the same and no small file names a blank node; otherwise all is
+        read again.
+        """
+        import pickle
+
+        classes: dict[str, str | None] = {}
+        for row in self.select("classes"):  # a class with several labels is named by the first
+            label = None if row.classLabel is None else str(row.classLabel)
+            known = classes.get(str(row["class"]))
+            classes[str(row["class"])] = label if known is None else min(known, label or known)
+        layers = self.backend.layers()
+        if layers is None:
+            return classes, *self._rows(classes)
+        base, small = layers
+        described = described_resources(small)
+        memo = base.parent / f"{base.name}-names-{_index_code()}.pickle"
+        try:
+            with open(memo, "rb") as handle:
+                kept_classes, kept_described, instances, names = pickle.load(handle)
+        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
+            kept_classes = None
+        if described is not None and kept_classes == classes:
+            changed = kept_described | described
+            fresh_instances, fresh_names = self._rows(classes, changed)
+            return (classes, [r for r in instances if r[0] not in changed] + fresh_instances,
+                    [r for r in names if r[0] not in changed] + fresh_names)
+        instances, names = self._rows(classes)
+        if described is not None:
+            _keep(memo, (classes, described, instances, names))
+        return classes, instances, names
+
+    def _rows(self, classes: Mapping[str, str | None], resources: "Iterable[str] | None" = None):
+        """The instance and name rows of :meth:`_name_rows`, of every resource or of ``resources``."""
+        # Bound to the resources, their classes are kept here: Oxigraph joins two VALUES slowly.
+        bound = ({"class": [URIRef(c) for c in sorted(classes)]} if resources is None
+                 else {"entity": [URIRef(iri) for iri in sorted(resources)]})
+        instances = [(str(r.entity), str(r.label), str(r["class"])) for r in self.select("instances", **bound)]
+        names = [(str(r.entity), str(r.name), str(r.kind))
+                 for r in self.select("entity_names", **({} if resources is None else bound))]
+        return [r for r in instances if r[2] in classes], names
 
     @property
     def _entities(self) -> dict[str, Entity]:
@@ -160,21 +228,6 @@ class KnowledgeGraph:
     @property
     def _names(self) -> NameIndex:
         return self._index[1]
-
-    def _read_entities(self) -> dict[str, Entity]:
-        classes: dict[str, list[tuple[str, str]]] = {}
-        labels: dict[str, str] = {}
-        # Sorted, so that every backend (each returns rows in its own order) names an entity alike.
-        for row in sorted(self.select("entities"), key=lambda r: (str(r.entity), str(r.label), str(r["class"]))):
-            iri = str(row.entity)
-            labels.setdefault(iri, str(row.label))
-            class_label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
-            classes.setdefault(iri, []).append((str(row["class"]), class_label))
-        entities = {}
-        for iri, label in labels.items():
-            kind_class, kind_label = min(classes[iri], key=lambda c: (_kind_priority(c[0]), c[0]))
-            entities[iri] = Entity(curie(iri), label, kind_of(kind_class), iri, kind_label)
-        return entities
 
     @cached_property
     def _relations(self) -> dict[str, Entity]:
@@ -206,21 +259,18 @@ class KnowledgeGraph:
         """
         if isinstance(name, Entity):
             return name
-        try:
-            return self._names.resolve(name)
-        except UnknownEntity as error:
-            if isinstance(error, AmbiguousEntity):
-                raise
-            from .text import lexicon
+        named = self._names.lookup(name)
+        if named is not None:
+            return named
+        from .text import lexicon
 
-            found = lexicon(self).find(name)  # a phrase: word order, plurals, spellings (kg.text)
-            if len(found) == 1:
-                return found[0]
-            if found:
-                labels = tuple(f"{e.label} ({e.id})" for e in found)
-                raise AmbiguousEntity(f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead",
-                                      labels) from None
-            raise
+        found = lexicon(self).find(name)  # a phrase: word order, plurals, spellings (kg.text)
+        if len(found) == 1:
+            return found[0]
+        if found:
+            labels = tuple(f"{e.label} ({e.id})" for e in found)
+            raise AmbiguousEntity(f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead", labels)
+        raise self._names.unknown(name)
 
     def annotate(self, text: str) -> list["Span"]:
         """The symptoms and conditions named in ``text``, each span with its entity (see :mod:`kg.text`).
@@ -321,7 +371,7 @@ class KnowledgeGraph:
     def _relation_names(self) -> dict[str, dict[str, int]]:
         """Each normalised relation name, with the relations it names and how (0 a label, 1 a synonym)."""
         names: dict[str, dict[str, int]] = {}
-        for row in self.select("relation_names"):
+        for row in self.select("relation_names", property=[URIRef(iri) for iri in self._relations]):
             rank = 0 if str(row.kind) == "label" else 1
             found = names.setdefault(normalise(str(row.name)), {})
             found[str(row.property)] = min(rank, found.get(str(row.property), rank))
@@ -641,12 +691,19 @@ def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
     except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
         pass  # not there yet, or unreadable: compute it again
     answer = compute()
+    _keep(cache, answer)
+    return answer
+
+
+def _keep(cache: Path, value) -> None:
+    """Pickle ``value`` into ``cache`` (NAME-VERSION.pickle), removing the NAME of other versions: from other code."""
+    import pickle
+
     from .fileio import atomic_write
 
-    for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*"):  # from other code
+    for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*"):
         stale.unlink(missing_ok=True)
-    atomic_write(cache, pickle.dumps(answer, protocol=pickle.HIGHEST_PROTOCOL))
-    return answer
+    atomic_write(cache, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
 
 
 def _index_code() -> str:
@@ -655,8 +712,8 @@ def _index_code() -> str:
 
     digest = hashlib.sha256()
     here = Path(__file__).resolve().parent
-    for path in (here / "graph.py", here / "resolve.py", here / "model.py", sparql.QUERY_DIR / "entities.rq",
-                 sparql.QUERY_DIR / "entity_names.rq"):
+    for path in (here / "graph.py", here / "resolve.py", here / "model.py", here / "backends.py",
+                 *(sparql.QUERY_DIR / f"{name}.rq" for name in ("classes", "instances", "entity_names"))):
         digest.update(path.read_bytes())
     return digest.hexdigest()[:16]
 

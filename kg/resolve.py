@@ -89,6 +89,19 @@ class NameIndex:
         Raises :class:`UnknownEntity` with the closest names when none matches, and
         :class:`AmbiguousEntity` naming the candidates when several match equally well.
         """
+        found = self.lookup(name)
+        if found is None:
+            raise self.unknown(name)
+        return found
+
+    def unknown(self, name: str) -> UnknownEntity:
+        """The error for a name no entity has, suggesting the closest names."""
+        candidates = self.closest(name)
+        hint = f"; did you mean: {', '.join(candidates)}?" if candidates else ""
+        return UnknownEntity(f"unknown entity {name!r}{hint} (try `kg search TEXT`)", candidates)
+
+    def lookup(self, name: str) -> Entity | None:
+        """The one entity ``name`` stands for, or None when no name matches (see :meth:`resolve`)."""
         text = name.strip().strip("<>")
         key = normalise(text)
         if (iri := expand_curie(text)) is not None and str(iri) in self._entities:
@@ -106,9 +119,7 @@ class NameIndex:
                 f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead",
                 labels,
             )
-        candidates = self.closest(name)
-        hint = f"; did you mean: {', '.join(candidates)}?" if candidates else ""
-        raise UnknownEntity(f"unknown entity {name!r}{hint} (try `kg search TEXT`)", candidates)
+        return None
 
     def closest(self, name: str, n: int = 5) -> tuple[str, ...]:
         """Up to ``n`` labels or synonyms that look like ``name``, best first."""

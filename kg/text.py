@@ -123,11 +123,15 @@ class Lexicon:
     []
     """
 
-    def __init__(self, names):
+    def __init__(self, names, keys: "dict[str, tuple[str, ...]] | None" = None):
+        """``keys`` holds :func:`stem_key` of names already reduced (filled in with the others)."""
+        keys = {} if keys is None else keys
         found: dict[tuple[str, ...], dict[str, tuple[int, str]]] = defaultdict(dict)
         self._entities: dict[str, Entity] = {}
         for entity, name, kind in names:
-            key = stem_key(name)
+            key = keys.get(name)
+            if key is None:
+                key = keys[name] = stem_key(name)
             if not key:
                 continue
             self._entities[entity.iri] = entity
@@ -218,10 +222,24 @@ def lexicon(g) -> Lexicon:
         except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
             found = None
     if not isinstance(found, Lexicon):
-        found = Lexicon(g._names.names())
-        if cache is not None:
-            from .fileio import atomic_write
+        from .fileio import atomic_write
 
+        # Stemming every name takes seconds with the HPO imported. The stems of the import's
+        # names are kept beside its base store, so after `kg add` only new names are stemmed.
+        layers = g.backend.layers() if hasattr(g.backend, "layers") else None
+        memo = None if layers is None else layers[0].parent / f"{layers[0].name}-stems-{digest}.pickle"
+        keys = None
+        if memo is not None and memo.exists():
+            try:
+                keys = pickle.loads(memo.read_bytes())
+            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
+                keys = None
+        known = len(keys) if isinstance(keys, dict) else -1
+        keys = keys if isinstance(keys, dict) else {}
+        found = Lexicon(g._names.names(), keys)
+        if memo is not None and known < 0:
+            atomic_write(memo, pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL))
+        if cache is not None:
             atomic_write(cache, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
     g._lexicon_memo = found
     return found

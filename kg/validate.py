@@ -17,6 +17,7 @@ The checks:
 """
 
 import difflib
+import mmap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -265,9 +266,26 @@ def _undefined(graph: Graph) -> set[str]:
             if isinstance(n, URIRef) and str(n).startswith(_OWN_NAMESPACES) and str(n) not in typed}
 
 
-def _shacl(graph: Graph, locate: _Locator, undefined: set[str]) -> Iterator[Problem]:
+def _around(graph: Graph, subjects: set) -> Graph:
+    """What SHACL needs to check ``subjects``: all that ``graph`` says of them, the classes of
+    what they refer to, and the class hierarchy (``sh:class`` follows ``rdfs:subClassOf``)."""
+    data = Graph()
+    for subject in subjects:
+        for predicate, value in graph.predicate_objects(subject):
+            data.add((subject, predicate, value))
+            if not isinstance(value, Literal):
+                for cls in graph.objects(value, RDF.type):
+                    data.add((value, RDF.type, cls))
+    for triple in graph.triples((None, RDFS.subClassOf, None)):
+        data.add(triple)
+    return data
+
+
+def _shacl(graph: Graph, locate: _Locator, undefined: set[str], names: Graph | None = None) -> Iterator[Problem]:
+    """SHACL's problems in ``graph``, named from ``names`` (default: ``graph`` itself)."""
     import pyshacl
 
+    names = graph if names is None else names
     shapes = _shapes()
     try:
         _, report, _ = pyshacl.validate(graph, shacl_graph=shapes, inference="none", allow_warnings=True)
@@ -286,18 +304,15 @@ def _shacl(graph: Graph, locate: _Locator, undefined: set[str]) -> Iterator[Prob
         relation = shapes.value(shape, SH.targetSubjectsOf)
         if path is not None and value is not None and value != focus:
             where = locate.best((focus, path, value), (focus, path, None), (focus, None, None))
-            message += f" (here: {_name(value, graph)})"
+            message += f" (here: {_name(value, names)})"
         elif path is not None:
             where = locate.best((focus, path, None), (focus, None, None))
         else:
             where = locate.best((focus, relation, None), (focus, None, None))
-        yield Problem(*where, _name(focus, graph), message, str(fix) if fix else "see ontology/shapes/shapes.ttl", "shape")
+        yield Problem(*where, _name(focus, names), message, str(fix) if fix else "see ontology/shapes/shapes.ttl", "shape")
 
 
-def _provenance(graph: Graph, locate: _Locator) -> Iterator[Problem]:
-    from .graph import KnowledgeGraph
-
-    kg = KnowledgeGraph(graph)
+def _provenance(kg, graph: Graph, locate: _Locator) -> Iterator[Problem]:
     for row in kg.select("claim_axiom_counts"):
         if int(row.axioms) == 0:
             yield Problem(
@@ -316,11 +331,9 @@ def _provenance(graph: Graph, locate: _Locator) -> Iterator[Problem]:
                       _name(row.axiom, graph), problem, fix, "provenance")
 
 
-def _duplicates(graph: Graph, locate: _Locator) -> Iterator[Problem]:
-    from .graph import KnowledgeGraph
-
+def _duplicates(kg, locate: _Locator) -> Iterator[Problem]:
     by_label: dict[str, list[str]] = {}
-    for entity in KnowledgeGraph(graph).entities():
+    for entity in kg.entities():
         by_label.setdefault(normalise(entity.label), []).append(entity.iri)
     for iris in by_label.values():
         for iri in sorted(iris)[1:] if len(iris) > 1 else ():
@@ -371,7 +384,15 @@ def check(parsed: list[ParsedFile], focus: Iterable[Path] | None = None, context
         graph += context
     locate = _Locator(parsed, focus_set)
     vocabulary = list(_vocabulary(graph, [f for f in parsed if f.path in focus_set]))
-    problems = vocabulary + list(_shacl(graph, locate, _undefined(graph))) + list(_provenance(graph, locate)) + list(_duplicates(graph, locate))
+    from .backends import OxigraphMemoryBackend
+    from .graph import KnowledgeGraph
+
+    kg = KnowledgeGraph(OxigraphMemoryBackend(graph))  # the checks' queries, at Oxigraph's speed
+    # Only problems located in the focus files are reported, and a problem is located at a
+    # triple about its focus node: SHACL need only see what the graph says of the focus files' subjects.
+    shaped = graph if focus is None else _around(graph, {s for f in parsed if f.path in focus_set for s in f.graph.subjects()})
+    problems = (vocabulary + list(_shacl(shaped, locate, _undefined(graph), graph)) + list(_provenance(kg, graph, locate))
+                + list(_duplicates(kg, locate)))
     focus_names = {str(p) for p in focus_set}
     outside = {curie(str(s)) for s in (context.subjects() if context is not None else ())}
     kept = {p for p in problems if p.file in focus_names or (not p.file and focus is None and p.entity not in outside)}
@@ -438,13 +459,17 @@ def validate(files: Iterable[Path | str] = (), *, data: Iterable[Path | str] = (
 _CONTEXT_PREDICATES = (f"<{RDF.type}>", f"<{RDFS.subClassOf}>")
 
 
+#: The form of the records below (2: the context's lines sorted); records of another form are replaced.
+_RECORD_VERSION = 2
+
+
 def _import_record(path: Path) -> tuple[Path, Path]:
     """Where the check of import ``path`` is remembered: (problems JSON, context N-Triples), by content."""
     from .backends import hash_files, cache_dir
 
     folder = cache_dir() / "validated"
     digest = hash_files([path], cache_dir() / "oxigraph" / "hashes.json")
-    return folder / f"{digest}.json", folder / f"{digest}.nt"
+    return folder / f"{digest}-{_RECORD_VERSION}.json", folder / f"{digest}-{_RECORD_VERSION}.nt"
 
 
 def _checked_import(path: Path) -> list[Problem]:
@@ -466,13 +491,17 @@ def _checked_import(path: Path) -> list[Problem]:
     from .fileio import atomic_file, atomic_write
 
     record.parent.mkdir(parents=True, exist_ok=True)
+    for other in record.parent.glob(f"{record.name.split('-')[0]}[.-]*"):  # of another form
+        if other not in (record, context):
+            other.unlink(missing_ok=True)
     problems = []
     wanted = {predicate[1:-1] for predicate in _CONTEXT_PREDICATES}
     try:
-        with atomic_file(context) as out:
-            for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES):
-                if triple.predicate.value in wanted:
-                    out.write(f"{triple.subject} {triple.predicate} {triple.object} .\n".encode())
+        lines = sorted(f"{triple.subject} {triple.predicate} {triple.object} .\n".encode()
+                       for triple in ox.parse(path=str(path), format=ox.RdfFormat.N_TRIPLES)
+                       if triple.predicate.value in wanted)
+        with atomic_file(context) as out:  # sorted, so that a file's lines are found by binary search
+            out.writelines(lines)
     except SyntaxError as error:
         problems.append(Problem(str(path), 0, "file", f"invalid N-Triples: {error}",
                                 "run `kg import` again to rewrite the import", "syntax"))
@@ -480,6 +509,31 @@ def _checked_import(path: Path) -> list[Problem]:
         raise CannotValidate(f"{path}: cannot read: {error}") from None
     atomic_write(record, json.dumps([{**p.to_dict(), "file": p.file, "line": p.line} for p in problems]).encode())
     return problems
+
+
+def _lines_about(data, subject: bytes) -> list[bytes]:
+    """The lines of the sorted N-Triples ``data`` (bytes or a memory map) whose subject is ``subject``.
+
+    >>> _lines_about(b"<a> <p> <x> .\\n<b> <p> <y> .\\n<b> <p> <z> .\\n<c> <p> <x> .\\n", b"<b>")
+    [b'<b> <p> <y> .', b'<b> <p> <z> .']
+    """
+    prefix = subject + b" "
+    low, high = 0, len(data)
+    while low < high:  # the first line not before the prefix; low and high stay at line starts
+        start = data.rfind(b"\n", 0, (low + high) // 2) + 1
+        end = data.find(b"\n", start)
+        end = len(data) if end < 0 else end
+        if data[start:end] < prefix:
+            low = end + 1
+        else:
+            high = start
+    found = []
+    while data[low:low + len(prefix)] == prefix:
+        end = data.find(b"\n", low)
+        end = len(data) if end < 0 else end
+        found.append(data[low:end])
+        low = end + 1
+    return found
 
 
 def import_context(imports: list[Path], parsed: list[ParsedFile]) -> Graph:
@@ -492,8 +546,11 @@ def import_context(imports: list[Path], parsed: list[ParsedFile]) -> Graph:
     for path in imports:
         _, context = _import_record(path)
         try:
-            with open(context, encoding="utf-8") as handle:
-                lines += [line for line in handle if line.split(" ", 1)[0] in used]
+            with open(context, "rb") as handle:
+                if handle.seek(0, 2) == 0:
+                    continue
+                with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                    lines += [line.decode() + "\n" for node in sorted(used) for line in _lines_about(data, node.encode())]
         except OSError:
             pass  # the import did not parse: its problem is reported already
     graph = Graph()

@@ -2,6 +2,8 @@
 
 import json
 import os
+import atexit
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -17,6 +19,7 @@ KG = str(Path(sys.executable).with_name("kg"))
 # Tests see the shipped graph only: a user's imports (in their data folder) must not leak
 # in, and the Oxigraph cache they build is the tests' own. Set before anything loads a graph.
 os.environ["KG_HOME"] = tempfile.mkdtemp(prefix="kg-tests-")
+atexit.register(shutil.rmtree, os.environ["KG_HOME"], ignore_errors=True)
 
 # Entities the tests talk about, by id.
 FIBROMYALGIA = "fb:fibromyalgia"

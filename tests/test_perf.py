@@ -144,3 +144,52 @@ def test_a_damaged_import_is_reported(tmp_path):
     result = run_kg("validate", env=env)
     assert result.returncode == 1
     assert f"{imports / 'broken.nt'}: file: invalid N-Triples" in result.stdout
+
+
+IMPORT_LIKE = """@prefix fb: <https://w3id.org/fibro-b12/kg#> .
+@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix skos: <http://www.w3.org/2004/02/skos/core#> .
+@prefix HP: <http://purl.obolibrary.org/obo/HP_> .
+""" + "".join(f'HP:{n:07d} a fb:Symptom ; rdfs:label "finding number {n}" ; skos:altLabel "synonym {n}" .\n'
+              for n in range(9_000_000, 9_004_000))
+
+
+@pytest.mark.parametrize("second", [
+    # a new entity, a synonym for an imported term, a label for the import's term
+    '@prefix fb: <https://w3id.org/fibro-b12/kg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+    '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n'
+    'fb:toe-ache a fb:Symptom, owl:NamedIndividual ; rdfs:label "toe ache" .\n'
+    '<http://purl.obolibrary.org/obo/HP_9000007> skos:altLabel "seventh finding" .\n',
+    # nothing at all: what the first file described must be read again without it
+    "",
+    # a class label changed: every kind label may change, so all is read again
+    '@prefix fb: <https://w3id.org/fibro-b12/kg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+    'fb:Symptom rdfs:label "complaint" .\n',
+])
+def test_after_an_edit_the_name_index_is_the_one_a_full_read_gives(tmp_path, monkeypatch, second):
+    """With an import loaded, a graph whose small files changed reads names again only for
+    what those files describe (kg.graph): it must name everything as reading it all would."""
+    from kg.backends import OxigraphBackend
+    from kg.graph import KnowledgeGraph
+
+    monkeypatch.setenv("KG_HOME", str(tmp_path / "home"))
+    monkeypatch.setenv("KG_EXTENSIONS_DIR", str(tmp_path / "extensions"))
+    large, small = tmp_path / "import.ttl", tmp_path / "local.ttl"
+    large.write_text(IMPORT_LIKE, encoding="utf-8")
+    monkeypatch.setattr(OxigraphBackend, "BASE_SIZE", large.stat().st_size)  # only that file is an import
+    small.write_text('@prefix fb: <https://w3id.org/fibro-b12/kg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
+                     '<http://purl.obolibrary.org/obo/HP_9000003> rdfs:label "third finding" .\n'
+                     'fb:fatigue rdfs:label "tiredness" .\n', encoding="utf-8")
+    first = KnowledgeGraph.load([large, small], env="")
+    assert first.resolve("third finding").id == "HP:9000003"
+    read = []
+    original = KnowledgeGraph._rows
+    monkeypatch.setattr(KnowledgeGraph, "_rows", lambda self, classes, resources=None: (
+        read.append(resources), original(self, classes, resources))[1])
+    small.write_text(second, encoding="utf-8")
+    kept = KnowledgeGraph.load([large, small], env="")
+    reference = KnowledgeGraph.load([large, small], env="", backend="memory")
+    assert kept._entities == reference._entities
+    assert sorted(kept._names.names()) == sorted(reference._names.names())
+    incremental = "complaint" not in second
+    assert (read[0] is not None) == incremental  # only the described resources were read again
