@@ -335,10 +335,10 @@ def _free_iri(graph: Graph, namespace, stem: str, taken: set[str] | None = None)
 
 def _refuse_existing(kg, name: str, what: str) -> None:
     try:
-        found = kg.resolve(name)
-    except UnknownEntity as error:
-        if isinstance(error, AmbiguousEntity):
-            raise RefusedEdit(f"{what} {name!r} already names {', '.join(error.candidates)}") from None
+        found = kg.lookup(name)
+    except AmbiguousEntity as error:
+        raise RefusedEdit(f"{what} {name!r} already names {', '.join(error.candidates)}") from None
+    if found is None:
         return
     raise RefusedEdit(f"{what} {name!r} already names {found.label} ({found.id}, a {found.kind}); "
                       f"add to that entity with `kg add relation`, or choose another name")
@@ -454,7 +454,7 @@ def _relation(kg, name: str) -> Entity:
         raise RefusedEdit(str(error)) from None
     except UnknownEntity:
         pass  # refused below, with the closest name
-    labels = sorted({str(r.name) for r in kg.select("relation_names") if str(r.kind) == "label"})
+    labels = sorted({r.label for r in kg.relations()})
     from .validate import closest
 
     near = closest(name, labels)
@@ -481,10 +481,13 @@ def _source(kg, graph: Graph, text: str, new_triples: Graph, new_sources: list[E
     The new source is ``src:AuthorYear`` when the citation starts with a name and holds a
     year, and gets that short name as a synonym.
     """
+    citation_like = bool(re.search(r"\s", text.strip()))  # a new citation: no closest names needed
     try:
-        found = kg.resolve(text)
+        found = kg.lookup(text) if citation_like else kg.resolve(text)
+        if found is None:
+            raise UnknownEntity(f"unknown source {text!r}")
     except UnknownEntity as error:
-        if not re.search(r"\s", text.strip()):
+        if not citation_like:
             raise RefusedEdit(f"unknown source {text!r}: give the label or CURIE of a source in the graph "
                               f"(`kg search`), or the full citation of a new one"
                               + (f"; did you mean: {', '.join(error.candidates)}?" if error.candidates else "")) from None
@@ -502,8 +505,10 @@ def _source(kg, graph: Graph, text: str, new_triples: Graph, new_sources: list[E
         new_triples.add((iri, DCTERMS.bibliographicCitation, Literal(citation)))
         short = str(iri)[len(str(SRC)):]
         try:  # its short name (Chaker2017) lets later claims cite it as the shipped sources are cited
-            kg.resolve(short)
-        except UnknownEntity:
+            free = kg.lookup(short) is None
+        except AmbiguousEntity:
+            free = True
+        if free:
             new_triples.add((iri, SKOS.altLabel, Literal(short)))
         made = Entity(curie(str(iri)), citation, "source", str(iri))
         new_sources.append(made)

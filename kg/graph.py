@@ -257,6 +257,18 @@ class KnowledgeGraph:
         >>> KnowledgeGraph.load().resolve("Pins and Needles").id
         'fb:paresthesia'
         """
+        found = self.lookup(name)
+        if found is None:
+            raise self._names.unknown(name)
+        return found
+
+    def lookup(self, name: EntityRef) -> Entity | None:
+        """The entity ``name`` stands for, as :meth:`resolve` finds it, or None when nothing is
+        called so (an ambiguous name still raises :class:`~kg.errors.AmbiguousEntity`).
+
+        >>> KnowledgeGraph.load().lookup("no such thing") is None
+        True
+        """
         if isinstance(name, Entity):
             return name
         named = self._names.lookup(name)
@@ -265,12 +277,10 @@ class KnowledgeGraph:
         from .text import lexicon
 
         found = lexicon(self).find(name)  # a phrase: word order, plurals, spellings (kg.text)
-        if len(found) == 1:
-            return found[0]
-        if found:
+        if len(found) > 1:
             labels = tuple(f"{e.label} ({e.id})" for e in found)
             raise AmbiguousEntity(f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead", labels)
-        raise self._names.unknown(name)
+        return found[0] if found else None
 
     def annotate(self, text: str) -> list["Span"]:
         """The symptoms and conditions named in ``text``, each span with its entity (see :mod:`kg.text`).
@@ -356,6 +366,14 @@ class KnowledgeGraph:
 
     def _ref(self, entity: "EntityRef | URIRef") -> URIRef:
         return entity if isinstance(entity, URIRef) else self.resolve(entity).ref
+
+    def relations(self) -> list[Entity]:
+        """Every claim-carrying relation (a sub-property of fb:relation), in id order.
+
+        >>> "has symptom" in [r.label for r in KnowledgeGraph.load().relations()]
+        True
+        """
+        return sorted(self._relations.values(), key=lambda r: r.id)
 
     def relation(self, name: str) -> Entity:
         """The claim-carrying relation called ``name``: its IRI, CURIE, label or a synonym (any case).
