@@ -20,6 +20,7 @@ import difflib
 import mmap
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -104,11 +105,25 @@ def parse_turtle(path: Path, text: str | None = None) -> ParsedFile:
     >>> parsed.first_line(predicate=FB.causes)
     3
     """
-    parsed = _parse(Path(path), text)
+    path = Path(path)
+    if text is None:  # a file, unchanged since this process last read it, is parsed once
+        try:
+            stat = path.stat()
+        except OSError as error:
+            raise CannotValidate(f"{path}: cannot read: {error.strerror or error}") from None
+        parsed = _parse_file(path, stat.st_size, stat.st_mtime_ns)
+    else:
+        parsed = _parse(path, text)
     if isinstance(parsed, Problem):
         where = f"{parsed.file}:{parsed.line}" if parsed.line else parsed.file
         raise BadData(f"{where}: {parsed.problem} ({parsed.fix})")
     return parsed
+
+
+@lru_cache(maxsize=32)
+def _parse_file(path: Path, size: int, mtime_ns: int) -> "ParsedFile | Problem":
+    """:func:`_parse` of a file as it is on disk, remembered by its size and time (read-only: callers copy)."""
+    return _parse(path, None)
 
 
 def _parse(path: Path, text: str | None) -> "ParsedFile | Problem":
