@@ -506,7 +506,8 @@ class KnowledgeGraph:
         )
         outgoing = tuple(self.claims(subject=entity, min_status=min_status))
         incoming = tuple(self.claims(object=entity, min_status=min_status))
-        facts = self.source_details([entity, *{s for c in outgoing + incoming for s in c.sources}])
+        prevalence = tuple(claim for _, claim in self.prevalences(entity, min_status=min_status))
+        facts = self.source_details([entity, *{s for c in outgoing + incoming + prevalence for s in c.sources}])
         return EntityDetails(
             entity=entity,
             classes=tuple(classes),
@@ -518,9 +519,44 @@ class KnowledgeGraph:
             outgoing=outgoing,
             incoming=incoming,
             close_matches=tuple(sorted(set(fields.get("close match", [])))),
+            prevalence=prevalence,
+            prevalence_note=(fields.get("prevalence note") or [None])[0],
             source_facts={k: tuple(sorted(set(v))) for k, v in facts.get(entity.id, {}).items()},
             evidence_kinds={source: kinds["evidence kind"][0] for source, kinds in facts.items() if "evidence kind" in kinds},
         )
+
+    def prevalences(self, condition: EntityRef | None = None, *, min_status: str = "any") -> list[tuple[float, Claim]]:
+        """Each stated prevalence (a proportion in (0, 1]) as a claim with its sources, of one
+        condition or of all, at least ``min_status``: the differential's priors.
+
+        >>> value, claim = KnowledgeGraph.load().prevalences("fibromyalgia")[0]
+        >>> 0 < value < 0.1, claim.status
+        (True, 'supported')
+        """
+        grouped: dict[tuple[str, str], dict] = {}
+        bound = {} if condition is None else {"subject": self._ref(condition)}
+        for row in self.select("prevalences", **bound):
+            found = grouped.setdefault((str(row.subject), str(row.object)), {"status": set(), "source": set(), "note": set()})
+            for key in ("status", "source", "note"):
+                if row[key] is not None:
+                    found[key].add(str(row[key]))
+        answer = []
+        relation = self.entity(FB.prevalence)
+        for (subject, value), parts in sorted(grouped.items()):
+            try:
+                proportion = float(value)
+            except ValueError:
+                continue  # not a number: the validator reports it; the prior falls back to the default
+            if not 0 < proportion <= 1:
+                continue
+            answer.append((proportion, Claim(
+                subject=self.entity(URIRef(subject)), predicate=relation, object=Entity(value, value, "literal", value),
+                status=max((s.rsplit("#", 1)[-1] for s in parts["status"]), key=status_rank, default="unknown"),
+                sources=tuple(sorted((self.entity(URIRef(s)) for s in parts["source"]), key=lambda e: e.id)),
+                note=" ".join(sorted(parts["note"])) or None,
+            )))
+        kept = {id(claim) for claim in at_least([c for _, c in answer], min_status)}
+        return [(value, claim) for value, claim in answer if id(claim) in kept]
 
     def source_details(self, sources: Iterable[EntityRef]) -> dict[str, dict[str, list[str]]]:
         """Link, DOI, PMID and evidence kind of each of ``sources``, by source id and field.

@@ -220,6 +220,10 @@ class EntityDetails:
     source_facts: dict[str, tuple[str, ...]] = field(default_factory=dict)
     #: The evidence kind of every source its claims cite, by source id.
     evidence_kinds: dict[str, str] = field(default_factory=dict)
+    #: For a condition: its stated prevalence (a proportion, the object) as claims with sources.
+    prevalence: tuple[Claim, ...] = ()
+    #: For a condition without a prevalence: why it has none (fb:prevalenceNote).
+    prevalence_note: str | None = None
 
     def to_dict(self) -> dict:
         return {
@@ -233,6 +237,8 @@ class EntityDetails:
             "citation": self.citation,
             **{key.replace(" ", "_"): list(values) for key, values in self.source_facts.items()},
             "evidence_kinds": dict(self.evidence_kinds),
+            "prevalence": [{"value": float(c.object.label), **c._provenance()} for c in self.prevalence],
+            "prevalence_note": self.prevalence_note,
             "outgoing": [c.to_dict() for c in self.outgoing],
             "incoming": [c.to_dict() for c in self.incoming],
         }

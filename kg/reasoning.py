@@ -439,39 +439,11 @@ class _Reading:
         for annotation in _annotations(g, self._table.rows("hasSymptom", "object", above | below), min_status):
             self.annotations[annotation.claim.subject.id].append(annotation)
             self.conditions[annotation.claim.subject.id] = annotation.claim.subject
-        self.prevalences = {claim.subject.id: (value, claim) for value, claim in _prevalences(g, min_status)}
+        self.prevalences = {claim.subject.id: (value, claim) for value, claim in g.prevalences(min_status=min_status)}
 
     def symptoms_of(self, condition: Entity) -> list[Annotation]:
         """Every symptom claim of ``condition`` (for what to ask next)."""
         return _annotations(self._g, self._table.rows("hasSymptom", "subject", [condition.iri]), self._min_status)
-
-
-def _prevalences(g, min_status: str) -> list[tuple[float, Claim]]:
-    """Each stated prevalence (a proportion in (0, 1]) as a claim, at least ``min_status``."""
-    grouped: dict[tuple[str, str], dict] = {}
-    for row in g.select("prevalences"):
-        found = grouped.setdefault((str(row.subject), str(row.object)), {"status": set(), "source": set(), "note": set()})
-        for key in ("status", "source", "note"):
-            if row[key] is not None:
-                found[key].add(str(row[key]))
-    found = []
-    relation = g.entity(FB.prevalence)
-    for (subject, value), parts in sorted(grouped.items()):
-        try:
-            proportion = float(value)
-        except ValueError:
-            continue  # not a number: the validator reports it; the prior falls back to the default
-        if not 0 < proportion <= 1:
-            continue
-        claim = Claim(
-            subject=g.entity(URIRef(subject)), predicate=relation, object=Entity(value, value, "literal", value),
-            status=max((s.rsplit("#", 1)[-1] for s in parts["status"]), key=status_rank, default="unknown"),
-            sources=tuple(sorted((g.entity(URIRef(s)) for s in parts["source"]), key=lambda e: e.id)),
-            note=" ".join(sorted(parts["note"])) or None,
-        )
-        found.append((proportion, claim))
-    kept = {id(claim) for claim in at_least([c for _, c in found], min_status)}
-    return [(value, claim) for value, claim in found if id(claim) in kept]
 
 
 # ---------------------------------------------------------------------- the answer

@@ -219,3 +219,19 @@ def test_every_command_accepts_data_and_format():
             assert "--format" in options
             continue
         assert {"--data", "--format"} <= options, command.name
+
+
+def test_show_gives_a_conditions_prevalence_with_its_sources_or_why_it_has_none(g):
+    stated = {claim.subject.id: (value, claim) for value, claim in g.prevalences()}
+    assert stated, "the curated graph states prevalences"
+    condition, (value, claim) = sorted(stated.items())[0]
+    shown = kg_json("show", condition)
+    assert [p["value"] for p in shown["prevalence"]] == [value]
+    assert {s["id"] for s in shown["prevalence"][0]["sources"]} == {s.id for s in claim.sources} != set()
+    table = run_kg("show", condition).stdout
+    assert f"prevalence: {value:.2%} ({claim.status}" in table
+    # A condition without one says why (fb:prevalenceNote), in the table and in JSON.
+    noted = [c for c in g.entities() if c.kind == "condition" and c.id not in stated
+             and kg_json("show", c.id)["prevalence_note"]]
+    assert noted
+    assert "prevalence: none stated: " in run_kg("show", noted[0].id).stdout

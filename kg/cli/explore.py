@@ -77,6 +77,9 @@ def show(g, entity: Entity, min_status: MinStatusOption = MinStatus.any, format:
         ("citation", details.citation),
         *((name, ", ".join(details.source_facts[name])) for name in ("evidence kind", "link", "doi", "pmid")
           if name in details.source_facts),
+        *(("prevalence", f"{float(c.object.label):.2%} ({c.status}; {', '.join(s.id.split(':', 1)[-1] for s in c.sources)})"
+           + (f" {c.note}" if c.note else "")) for c in details.prevalence),
+        ("prevalence", details.prevalence_note and f"none stated: {details.prevalence_note}"),
         ("notes", " ".join(details.comments)),
     ]
     for name, value in facts:
