@@ -24,16 +24,18 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20) -> None:
+def wait_until_up(url: str, process: subprocess.Popen, seconds: float = 20, *, pause: float = 0.1,
+                  why_it_exited=lambda process: repr(process.stderr.read())) -> None:
+    """Return once ``url`` answers; raise if ``process`` exits first (saying ``why_it_exited``) or after ``seconds``."""
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
         if process.poll() is not None:
-            raise RuntimeError(f"the server exited with {process.returncode}: {process.stderr.read()!r}")
+            raise RuntimeError(f"the server exited with {process.returncode}: {why_it_exited(process)}")
         try:
-            with urllib.request.urlopen(url, timeout=1):
+            with urllib.request.urlopen(url, timeout=max(1.0, pause * 4)):
                 return
         except OSError:
-            time.sleep(0.1)
+            time.sleep(pause)
     raise RuntimeError(f"{url} did not come up within {seconds} s")
 
 

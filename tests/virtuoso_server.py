@@ -11,14 +11,12 @@ Where Virtuoso is not installed the tests that need it skip, and fail under ``CI
 import os
 import shutil
 import subprocess
-import time
-import urllib.request
 from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 
-from oxigraph_server import free_port
+from oxigraph_server import free_port, wait_until_up
 
 VIRTUOSO = shutil.which("virtuoso-t")
 ISQL = shutil.which("isql-vt") or shutil.which("isql")
@@ -100,20 +98,6 @@ def isql(port: int, statement: str, timeout: float = 300) -> str:
     return result.stdout
 
 
-def _wait_until_up(url: str, process: subprocess.Popen, log: Path, seconds: float = 90) -> None:
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            tail = log.read_text(errors="replace")[-800:] if log.exists() else ""
-            raise RuntimeError(f"virtuoso-t exited with {process.returncode}: {tail}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return
-        except OSError:
-            time.sleep(0.5)
-    raise RuntimeError(f"Virtuoso did not answer {url} within {seconds} s")
-
-
 @contextmanager
 def virtuoso_server(folder: Path, *, data: Path | None = None):
     """Run Virtuoso from ``folder`` (loading the N-Triples file ``data`` first); yields its base URL.
@@ -131,7 +115,9 @@ def virtuoso_server(folder: Path, *, data: Path | None = None):
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     base = f"http://127.0.0.1:{http}"
     try:
-        _wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process, folder / "virtuoso.log")
+        log = folder / "virtuoso.log"
+        wait_until_up(f"{base}/sparql?query=ASK%7B%7D", process, 90, pause=0.5,
+                      why_it_exited=lambda _: log.read_text(errors="replace")[-800:] if log.exists() else "")
         if data is not None:
             copy = folder / "data.nt"  # TTLP_MT reads only under DirsAllowed
             if data.resolve() != copy.resolve():
