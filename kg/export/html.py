@@ -234,28 +234,20 @@ def _edge_group(relation: str, causal: set[str]) -> str:
     return "causal" if relation in causal else "other"
 
 
-def _descriptions(g) -> dict[str, dict[str, list[str]]]:
+def _descriptions(g, iris=None) -> dict[str, dict[str, list[str]]]:
+    """Definition, synonyms, identifiers ... of the entities with these IRIs (None: of every entity)."""
     found: dict[str, dict[str, list[str]]] = {}
-    for row in g.select("entity_descriptions"):
-        value = curie(str(row.value)) if str(row.field) == "identifier" else str(row.value)
-        found.setdefault(curie(str(row.entity)), {}).setdefault(str(row.field), []).append(value)
-    return found
-
-
-def _descriptions_of(g, iris) -> dict[str, dict[str, list[str]]]:
-    if not iris:
-        return {}
-    found: dict[str, dict[str, list[str]]] = {}
-    for row in g.select("descriptions_of", entity=[URIRef(iri) for iri in sorted(iris)]):
+    rows = (g.select("entity_descriptions") if iris is None
+            else g.select("descriptions_of", entity=[URIRef(iri) for iri in sorted(iris)]))
+    for row in rows:
         value = curie(str(row.value)) if str(row.field) == "identifier" else str(row.value)
         found.setdefault(curie(str(row.entity)), {}).setdefault(str(row.field), []).append(value)
     return found
 
 
 def _classes(g, iris=None) -> dict[str, set[str]]:
+    """The class labels of the entities with these IRIs (None: of every entity)."""
     found: dict[str, set[str]] = {}
-    if iris is not None and not iris:
-        return found
     rows = g.select("entities") if iris is None else g.select("entity_classes", entity=[URIRef(i) for i in sorted(iris)])
     for row in rows:
         label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
@@ -487,9 +479,7 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     causal = {curie(str(row.property)) for row in g.select("causal_relations")}
 
     edges = []
-    for u, v, key, attrs in G.edges(keys=True, data=True):
-        if u not in chosen or v not in chosen:
-            continue
+    for u, v, key, attrs in G.edges(keys=True, data=True):  # every claim G has lies between two chosen nodes
         claim = attrs["claim"]
         edges.append(PageEdge(
             id=_edge_id(u, key, v), source=u, target=v, relation=key, relation_label=attrs["label"],
@@ -516,11 +506,8 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     else:
         shared_ids = {s for s, conditions_of in symptom_of.items() if len(conditions_of) >= 2}
 
-    if mode != "graph":
-        iris = {G.nodes[node_id]["iri"] for node_id in chosen}
-        descriptions, classes = _descriptions_of(g, iris), _classes(g, iris)
-    else:
-        descriptions, classes = _descriptions(g), _classes(g)
+    iris = {G.nodes[node_id]["iri"] for node_id in chosen} if mode != "graph" else None  # never empty
+    descriptions, classes = _descriptions(g, iris), _classes(g, iris)
     sources = {G.nodes[node_id]["iri"]: node_id for node_id in chosen if G.nodes[node_id]["kind"] == "source"}
     about_sources = _source_links(g, sources)
     nodes = {}
@@ -541,8 +528,6 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
         )
     names = {node_id: G.nodes[node_id]["label"] for node_id in sorted(chosen)}
     for edge in edges:
-        for claim_end in (edge.source, edge.target):
-            names.setdefault(claim_end, G.nodes[claim_end]["label"])
         for s in edge.sources + edge.contested_by:
             names.setdefault(s, G.nodes[s]["label"] if s in G else s)
     if title is None:
@@ -658,7 +643,7 @@ def _vis_data(page: PageData) -> tuple[list[dict], list[dict], dict]:
         if node.shared:
             style["borderWidth"] = _SHARED_WIDTH
             style["color"]["border"] = _SHARED_BORDER
-            style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of) or 2} conditions)"
+            style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of)} conditions)"
         if node.nearby or node.kind == "source":  # the page lists sources on its shelf, not on the canvas
             style["hidden"] = True
         if node.id in positions:
@@ -767,9 +752,7 @@ def _pack(layouts, gap: float = 120.0) -> dict:
     import numpy as np
 
     placed: dict = {}
-    layouts = list(layouts)
-    if not layouts:
-        return placed
+    layouts = list(layouts)  # never empty: a page shows at least one entity that is not a source
     boxes = []
     for pos in layouts:
         xy = np.array(list(pos.values()))

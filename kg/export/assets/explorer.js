@@ -148,7 +148,7 @@
     return `${style.weight} ${style.size / scale}px ${LABEL_FONT}`;
   }
 
-  // The label's lines at 1:1 and its size in screen pixels; wrapped at a width, at most three lines.
+  // The label's lines at 1:1 and its size in screen pixels; wrapped at a width, at most two lines.
   function labelLines(node, style) {
     const key = node.id + "|" + style.size + style.weight;
     if (layoutCache.has(key)) return layoutCache.get(key);
@@ -226,7 +226,7 @@
     const candidates = [];
     for (const node of labelOrder) {
       const pos = positions[node.id];
-      if (!pos || !onCanvas(node.id)) continue;
+      if (!onCanvas(node.id)) continue;
       const x = (pos.x - view.x) * scale + width / 2;
       const y = (pos.y - view.y) * scale + height / 2;
       if (x < -60 || x > width + 60 || y < -60 || y > height + 60) continue;  // off screen
@@ -404,8 +404,7 @@
     if (page.highlights[id]) {
       return { nodes: new Set(page.highlights[id].nodes), edges: new Set(page.highlights[id].edges) };
     }
-    const node = byId.get(id);
-    if (node && node.kind === "source") {
+    if (byId.get(id).kind === "source") {
       const keepEdges = page.edges.filter((e) => e.sources.includes(id) || e.contested_by.includes(id));
       const keepNodes = new Set([id]);
       for (const e of keepEdges) { keepNodes.add(e.source); keepNodes.add(e.target); }
@@ -469,7 +468,6 @@
       return;
     }
     const pos = network.getPositions([id])[id];
-    if (!pos) return;
     const lit = state.highlighted ? [...state.highlighted].filter(onCanvas) : [id];
     const around = network.getPositions(lit);
     let dx = 60;
@@ -528,9 +526,8 @@
     writeHash();
   }
 
-  function focusNode(id) {
+  function focusNode(id) {  // every caller passes an id of the page
     const node = byId.get(id);
-    if (!node) return;
     if (state.picking && state.picking !== id) return pickPair(state.picking, id);
     let changed = false;
     if (state.hiddenKinds.has(node.kind)) { state.hiddenKinds.delete(node.kind); changed = true; }
@@ -682,7 +679,6 @@
 
   function showClaim(edgeId) {
     const edge = edgeById.get(edgeId);
-    if (!edge) return;
     state.selected = null;
     applyHighlight({ nodes: new Set([edge.source, edge.target]), edges: new Set([edge.id]) });
     panel.replaceChildren(el("h2", "Claim"), list([claimItem(edge, null)]),
@@ -1086,7 +1082,6 @@
 
   function readHash() {
     const text = location.hash.replace(/^#/, "");
-    if (text === writtenHash) return;
     const values = {};
     for (const part of text.split("&")) {
       const at = part.indexOf("=");
