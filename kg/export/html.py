@@ -527,9 +527,9 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
             degree=degree.get(node_id, 0), nearby=node_id in beyond, links=links, evidence_kind=evidence_kind,
         )
     names = {node_id: G.nodes[node_id]["label"] for node_id in sorted(chosen)}
-    for edge in edges:
+    for edge in edges:  # every cited source G has is chosen, so named already; one it has not keeps its id
         for s in edge.sources + edge.contested_by:
-            names.setdefault(s, G.nodes[s]["label"] if s in G else s)
+            names.setdefault(s, s)
     if title is None:
         title = _DEFAULT_TITLE
         if mode == "focus":
