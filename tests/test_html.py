@@ -9,6 +9,7 @@ import pytest
 
 from conftest import B12_DEFICIENCY, FIBROMYALGIA, run_kg
 from kg.algorithms import neighbourhood
+from kg.errors import BadExportOption
 from kg.export.html import page_data, script_json
 
 XSS_LABEL = "<img src=x onerror=alert(1)>"
@@ -279,3 +280,47 @@ def test_a_next_ring_too_big_to_carry_is_left_out_and_the_shown_part_is_whole(g,
     assert any(n.nearby for n in full.nodes) and not any(n.nearby for n in small.nodes + small.edges)
     assert {n.id for n in small.nodes} == {n.id for n in full.nodes if not n.nearby}
     assert {e.id for e in small.edges} == {e.id for e in full.edges if not e.nearby}
+
+
+
+@pytest.mark.parametrize("options", [{"shared": ("fibromyalgia", "B12 deficiency")},
+                                     {"shared": ("pernicious anaemia", "fibromyalgia")},
+                                     {"focus": "src:Hauser2015"}, {"focus": "src:article"}, {"focus": "fatigue"}])
+def test_focused_and_shared_pages_read_only_what_they_show(g, monkeypatch, options):
+    """The part a page shows, as the whole graph has it, read through bound queries only: never every claim
+    or every entity's description (with the HPO imported, that took minutes for a page of a hundred nodes)."""
+    G = g.to_networkx()
+    graph_class = type(g)
+    claims, select = graph_class.claims, graph_class.select
+
+    def whole(*args, **kwargs):
+        raise AssertionError("the page read the whole graph")
+
+    def bound_claims(self, subject=None, predicate=None, object=None, **kwargs):
+        assert subject is not None or object is not None, "the page asked for every claim of the store"
+        return claims(self, subject, predicate, object, **kwargs)
+
+    def bound_select(self, name, /, bounded=True, **bindings):
+        assert name != "entity_descriptions", "the page read the description of every entity"
+        return select(self, name, bounded, **bindings)
+
+    monkeypatch.setattr(graph_class, "to_networkx", whole)
+    monkeypatch.setattr(graph_class, "claims", bound_claims)
+    monkeypatch.setattr(graph_class, "select", bound_select)
+    page = page_data(g, **options)
+    shown = {n.id for n in page.nodes if not n.nearby and n.kind != "source"}
+    assert {e.id for e in page.edges if not e.nearby} == {f"{u} {key} {v}" for u, v, key in G.edges(keys=True)
+                                                          if u in shown and v in shown}
+    cited = {s.id for u, v, claim in G.edges(data="claim") if u in shown and v in shown
+             for s in claim.sources + claim.contested_by}
+    sources = {n.id for n in page.nodes if not n.nearby and n.kind == "source"}
+    assert sources == cited | ({options["focus"]} if str(options.get("focus")).startswith("src:") else set())
+
+
+def test_a_whole_graph_too_big_for_one_page_is_refused_at_once(g, monkeypatch):
+    html_export = importlib.import_module("kg.export.html")
+    monkeypatch.setattr(html_export, "WHOLE_GRAPH_LIMIT", 50)
+    monkeypatch.setattr(type(g), "to_networkx", lambda *args, **kwargs: pytest.fail("read the whole graph"))
+    with pytest.raises(BadExportOption, match=r"claims, more than one page can draw \(50\).*--focus ENTITY or --shared A B"):
+        page_data(g)
+    assert page_data(g, shared=("fibromyalgia", "B12 deficiency")).edges  # a part of it still exports

@@ -112,6 +112,13 @@ class Explorer:
             self.page.wait_for_timeout(300)  # the drawer slides in for 200 ms
         self.page.wait_for_selector("#class-filters", state="visible")
 
+    def open_shelf(self):
+        """Unfold the source shelf (folded on a phone) and wait until the view has made room for it."""
+        if self.page.get_attribute("#shelf-toggle", "aria-expanded") != "true":
+            self.page.click("#shelf-toggle")
+        self.page.wait_for_selector("#shelf-list li:not([hidden]) button.chip", state="visible")
+        self.settle()
+
     def panel(self) -> str:
         return self.page.inner_text("#details")
 
@@ -397,6 +404,8 @@ def test_every_source_on_the_shelf_can_be_read_at_the_first_fit(tab, pages, g, k
     explorer = tab(size).open(pages[kind])
     page = explorer.page
     width, height = SIZES[size]
+    if size == "phone":  # a phone's shelf starts folded to one line: unfolded, the same holds
+        explorer.open_shelf()
     expected = page.evaluate(PAGE_SOURCES)
     if kind == "whole":
         G = g.to_networkx()
@@ -430,6 +439,7 @@ def test_every_source_on_the_shelf_can_be_read_at_the_first_fit(tab, pages, g, k
 def test_a_source_on_the_shelf_shows_what_it_supports(tab, pages, g, size):
     explorer = tab(size).open(pages["whole"])
     page = explorer.page
+    explorer.open_shelf()
     page.click('#shelf button.chip[data-id="src:Hauser2015"]')
     assert explorer.call("selected()") == "src:Hauser2015"
     assert page.inner_text("#details h2") == g.resolve("src:Hauser2015").label
@@ -454,6 +464,61 @@ def test_a_source_on_the_shelf_shows_what_it_supports(tab, pages, g, size):
     explorer.open_legend()
     page.click('#class-filters button[data-kind="source"]')  # hiding the class hides the shelf
     assert not page.is_visible("#shelf")
+
+
+@ALL_SIZES
+def test_the_source_shelf_folds_to_one_line_and_the_address_keeps_it(tab, pages, size):
+    explorer = tab(size).open(pages["whole"])
+    page = explorer.page
+    graph = page.locator("#graph").bounding_box()
+    folded_by_default = size == "phone"  # open, a phone's shelf took about 40% of the graph
+    assert page.get_attribute("#shelf-toggle", "aria-expanded") == ("false" if folded_by_default else "true")
+    assert page.evaluate("location.hash") == ""  # the default is not written down
+    chips = "#shelf-list li:not([hidden]) button.chip >> nth=0"
+
+    def check(folded):
+        explorer.settle()
+        shelf = page.locator("#shelf").bounding_box()
+        if folded:
+            assert shelf["height"] <= 40, f"the folded shelf is {shelf['height']} px high"
+            assert not page.is_visible(chips)
+            count = page.inner_text("#shelf-count")
+            assert count.isdigit() and int(count) == len(page.evaluate(PAGE_SOURCES))  # says how many it holds
+        else:
+            assert page.is_visible(chips) and page.evaluate(SHELF_CHIPS)  # open: the names, readable
+        ys = [explorer.call(f"clientPosition({node_id!r})")["y"] for node_id in explorer.call("visibleNodes()")
+              if not node_id.startswith("src:")]
+        assert max(ys) < shelf["y"], "a node lies under the shelf"  # the view makes room for it either way
+        return (max(ys) - min(ys)) / graph["height"]
+
+    spread = {folded_by_default: check(folded_by_default)}
+    page.click("#shelf-toggle")
+    spread[not folded_by_default] = check(not folded_by_default)
+    assert spread[True] > spread[False]  # folding it gives the graph more of the screen
+    if size == "phone":
+        assert spread[True] > 0.5, f"the graph spans {spread[True]:.0%} of the phone's graph area"
+    fragment = page.evaluate("location.hash")
+    assert fragment == ("#shelf=open" if folded_by_default else "#shelf=closed")
+    explorer.open(pages["whole"], fragment)  # a copied address reopens it as it was
+    assert page.get_attribute("#shelf-toggle", "aria-expanded") == ("true" if folded_by_default else "false")
+    check(not folded_by_default)
+    explorer.search("fatigue")
+    page.keyboard.press("Enter")
+    assert "behind what is lit" in page.inner_text("#shelf-count")  # folded or not, it says what backs the selection
+    assert "sel=fb%3Afatigue" in page.evaluate("location.hash") and "shelf=" in page.evaluate("location.hash")
+
+
+@pytest.mark.parametrize("kind", ["whole", "focus", "shared"])
+@ALL_SIZES
+def test_no_node_lies_under_the_toolbar_at_the_first_fit(tab, pages, kind, size):
+    explorer = tab(size).open(pages[kind])
+    bar = explorer.page.locator("#toolbar").bounding_box()
+    for node_id in explorer.call("visibleNodes()"):
+        if node_id.startswith("src:"):
+            continue
+        point = explorer.call(f"clientPosition({node_id!r})")
+        assert not (bar["x"] - 6 <= point["x"] <= bar["x"] + bar["width"] + 6 and point["y"] <= bar["y"] + bar["height"] + 6), \
+            f"{node_id} lies under the Fit / Clear / PNG buttons"
 
 
 # ---------------------------------------------------------------------------- forgiving search

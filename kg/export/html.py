@@ -36,6 +36,7 @@ __all__ = [
     "IDENTIFIER_LINKS",
     "ABBREVIATIONS",
     "NEARBY_LIMIT",
+    "WHOLE_GRAPH_LIMIT",
     "shelf_names",
 ]
 
@@ -49,6 +50,10 @@ PHYSICS_THRESHOLD = 400
 #: Beyond the ring a focused page shows, it carries the next ring (for "show neighbours") only
 #: when both rings are at most this big: each entity costs two bound queries and a place.
 NEARBY_LIMIT = 200
+
+#: The most claims a page of the whole graph draws (a 2,000-node, 5,000-claim page opens in a
+#: few seconds); past it, the export asks for a part of the graph (``--focus``, ``--shared``).
+WHOLE_GRAPH_LIMIT = 20_000
 
 #: Where an identifier of each prefix can be read on the web (``{}`` is the local part).
 IDENTIFIER_LINKS: dict[str, str] = {
@@ -229,28 +234,20 @@ def _edge_group(relation: str, causal: set[str]) -> str:
     return "causal" if relation in causal else "other"
 
 
-def _descriptions(g) -> dict[str, dict[str, list[str]]]:
+def _descriptions(g, iris=None) -> dict[str, dict[str, list[str]]]:
+    """Definition, synonyms, identifiers ... of the entities with these IRIs (None: of every entity)."""
     found: dict[str, dict[str, list[str]]] = {}
-    for row in g.select("entity_descriptions"):
-        value = curie(str(row.value)) if str(row.field) == "identifier" else str(row.value)
-        found.setdefault(curie(str(row.entity)), {}).setdefault(str(row.field), []).append(value)
-    return found
-
-
-def _descriptions_of(g, iris) -> dict[str, dict[str, list[str]]]:
-    if not iris:
-        return {}
-    found: dict[str, dict[str, list[str]]] = {}
-    for row in g.select("descriptions_of", entity=[URIRef(iri) for iri in sorted(iris)]):
+    rows = (g.select("entity_descriptions") if iris is None
+            else g.select("descriptions_of", entity=[URIRef(iri) for iri in sorted(iris)]))
+    for row in rows:
         value = curie(str(row.value)) if str(row.field) == "identifier" else str(row.value)
         found.setdefault(curie(str(row.entity)), {}).setdefault(str(row.field), []).append(value)
     return found
 
 
 def _classes(g, iris=None) -> dict[str, set[str]]:
+    """The class labels of the entities with these IRIs (None: of every entity)."""
     found: dict[str, set[str]] = {}
-    if iris is not None and not iris:
-        return found
     rows = g.select("entities") if iris is None else g.select("entity_classes", entity=[URIRef(i) for i in sorted(iris)])
     for row in rows:
         label = str(row.classLabel) if row.classLabel is not None else curie(str(row["class"]))
@@ -263,6 +260,46 @@ def _is_node(entity) -> bool:
     return entity.kind not in ("", "relation", "literal")
 
 
+def _projection(reached: dict, claims):
+    """The ``reached`` entities and the ``claims`` between two of them as :meth:`~kg.KnowledgeGraph.to_networkx` has them.
+
+    The sources those claims cite are nodes too, as in the whole graph.
+    """
+    import networkx as nx
+
+    G = nx.MultiDiGraph()
+    for end in reached.values():
+        G.add_node(end.id, label=end.label, kind=end.kind, iri=end.iri)
+    for claim in sorted(claims, key=lambda c: (c.subject.id, c.predicate.id, c.object.id)):
+        if claim.subject.id not in reached or claim.object.id not in reached:
+            continue
+        for cited in claim.sources + claim.contested_by:
+            if cited.id not in G and _is_node(cited):
+                G.add_node(cited.id, label=cited.label, kind=cited.kind, iri=cited.iri)
+        G.add_edge(claim.subject.id, claim.object.id, key=claim.predicate.id, label=claim.predicate.label,
+                   status=claim.status, sources=tuple(s.id for s in claim.sources), claim=claim)
+    return G
+
+
+def _claims_among(g, reached: dict, subjects=None, known=()) -> list:
+    """The claims from any of ``subjects`` (default: every reached entity) to a ``reached`` entity, but the ``known`` ones.
+
+    One bound query per subject for its bare claim triples (``claim_triples``, cheap), and the
+    provenance only of a subject that has a claim still to read: an imported disease has dozens
+    of claims out, and reading all their axioms to keep none or one already read cost a focused
+    page most of its time. ``known`` holds (subject, predicate, object) IRIs.
+    """
+    iris = {entity.iri for entity in reached.values()}
+    found = []
+    for iri in sorted(entity.iri for entity in (reached.values() if subjects is None else subjects)):
+        kept = {(str(row.predicate), str(row.object)) for row in g.select("claim_triples", subject=URIRef(iri))
+                if str(row.object) in iris and (iri, str(row.predicate), str(row.object)) not in known}
+        if kept:
+            found += [claim for claim in g.claims(subject=URIRef(iri), predicate=sorted(URIRef(p) for p, _ in kept))
+                      if (claim.predicate.iri, claim.object.iri) in kept]
+    return found
+
+
 def _focus_graph(g, entity, depth, nearby_limit=0):
     """The part of :meth:`~kg.KnowledgeGraph.to_networkx` within ``depth`` steps of ``entity``, and each entity's distance.
 
@@ -272,8 +309,6 @@ def _focus_graph(g, entity, depth, nearby_limit=0):
     ``nearby_limit``, one ring more is read when the outer ring and the next are no bigger
     than that (at ``depth + 1``; the page shows it on request).
     """
-    import networkx as nx
-
     claims: dict[tuple[str, str, str], object] = {}
     reached = {entity.id: entity}
     distance = {entity.id: 0}
@@ -302,47 +337,61 @@ def _focus_graph(g, entity, depth, nearby_limit=0):
             for end in beyond:
                 del reached[end.id], distance[end.id]
             frontier = []  # the outer ring's claims were all read just now
-    for here in frontier:  # the claims between two entities of the outer ring
-        for claim in g.claims(subject=here):
-            if claim.object.id in reached:
-                claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
-    G = nx.MultiDiGraph()
-    for end in reached.values():
-        G.add_node(end.id, label=end.label, kind=end.kind, iri=end.iri)
-    for claim in sorted(claims.values(), key=lambda c: (c.subject.id, c.predicate.id, c.object.id)):
-        if claim.subject.id not in reached or claim.object.id not in reached:
-            continue
-        for cited in claim.sources + claim.contested_by:
-            if cited.id not in G and _is_node(cited):
-                G.add_node(cited.id, label=cited.label, kind=cited.kind, iri=cited.iri)
-        G.add_edge(claim.subject.id, claim.object.id, key=claim.predicate.id, label=claim.predicate.label,
-                   status=claim.status, sources=tuple(s.id for s in claim.sources), claim=claim)
-    return G, distance
+    known = {(c.subject.iri, c.predicate.iri, c.object.iri) for c in claims.values()}
+    for claim in _claims_among(g, reached, subjects=frontier, known=known):  # between two entities of the outer ring
+        claims[claim.subject.id, claim.predicate.id, claim.object.id] = claim
+    return _projection(reached, claims.values()), distance
 
 
-def _selection(g, G, focus, shared):
-    """The nodes the page shows, its mode, and what --shared adds (conditions, chains, summary)."""
-    if focus is not None:
-        entity = g.resolve(focus)
-        # page_data reads any other focus through _focus_graph: only a source comes here.
-        cited = {end for u, v, claim in G.edges(data="claim")
-                 if entity in claim.sources + claim.contested_by for end in (u, v)}
-        return "focus", cited | {entity.id}, entity.id, (), [], {}
-    if shared is not None:
-        answer = g.shared(*shared)
-        first, second = answer.conditions
-        chains = g.paths(first, second) + g.paths(second, first)
-        nodes = {first.id, second.id}
-        nodes |= {item.symptom.id for item in answer.shared}
-        nodes |= {claim.object.id for claims in answer.unique.values() for claim in claims}
-        nodes |= {end.id for chain in chains for step in chain.steps for end in (step.subject, step.object)}
-        summary = {
-            "shared": [item.symptom.id for item in answer.shared],
-            **{f"only {c.id}": [claim.object.id for claim in answer.unique[c.id]] for c in answer.conditions},
-        }
-        chain_ids = [tuple(_edge_id(s.subject.id, s.predicate.id, s.object.id) for s in chain.steps) for chain in chains]
-        return "shared", nodes, None, (first.id, second.id), chain_ids, summary
-    return "graph", set(G), None, (), [], {}
+def _cited_graph(g, source):
+    """A page about ``source``: it and the ends of the claims it is cited for (or contested by), every claim between them.
+
+    Read through ``claims_citing`` and then one bound query per end, not from the whole graph.
+    """
+    reached = {source.id: source}
+    for row in g.select("claims_citing", source=source.ref):
+        for end in (row.subject, row.object):
+            found = g.entity(end)
+            reached.setdefault(found.id, found)
+    return _projection(reached, _claims_among(g, reached)), set(reached)
+
+
+def _shared_graph(g, shared):
+    """A page comparing two conditions: its graph, its entities, the conditions, the chains' edge ids, the summary.
+
+    Its nodes are the two conditions, their shared and unique symptoms and the entities on the
+    causal chains between them (both ways); its edges every claim between two of those. All of
+    it comes from bound queries (:meth:`~kg.KnowledgeGraph.shared`, :meth:`~kg.KnowledgeGraph.paths`,
+    one per node for its claims), so the page costs the same with or without a large import.
+    """
+    answer = g.shared(*shared)
+    first, second = answer.conditions
+    chains = g.paths(first, second) + g.paths(second, first)
+    reached = {c.id: c for c in answer.conditions}
+    for end in [item.symptom for item in answer.shared] + [claim.object for claims in answer.unique.values() for claim in claims]:
+        reached.setdefault(end.id, end)
+    for step in (step for chain in chains for step in chain.steps):
+        for end in (step.subject, step.object):
+            reached.setdefault(end.id, end)
+    summary = {
+        "shared": [item.symptom.id for item in answer.shared],
+        **{f"only {c.id}": [claim.object.id for claim in answer.unique[c.id]] for c in answer.conditions},
+    }
+    chain_ids = [tuple(_edge_id(s.subject.id, s.predicate.id, s.object.id) for s in chain.steps) for chain in chains]
+    return _projection(reached, _claims_among(g, reached)), set(reached), (first.id, second.id), chain_ids, summary
+
+
+def _whole_graph(g):
+    """Every claim, for the page of the whole graph; refused when there are more than one page can draw.
+
+    The count comes from :meth:`~kg.KnowledgeGraph.stats` (kept beside a cached store), so a
+    graph with a large import is turned away in a moment instead of being read for minutes.
+    """
+    claims = sum(count.count for count in g.stats().counts if count.group == "relation")
+    if claims > WHOLE_GRAPH_LIMIT:
+        raise BadExportOption(f"the whole graph has {claims:,} claims, more than one page can draw ({WHOLE_GRAPH_LIMIT:,}): "
+                              "export a part of it with --focus ENTITY or --shared A B")
+    return g.to_networkx()
 
 
 def _edge_id(source: str, relation: str, target: str) -> str:
@@ -409,21 +458,28 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
         raise BadExportOption("--shared takes exactly two conditions")
     entity = g.resolve(focus) if focus is not None else None
     beyond: set[str] = set()  # the ring past --depth that "show neighbours" brings in
+    focus_id, conditions, chains, summary = None, (), [], {}
+    # A focused or shared page reads only what it shows, through bound queries: reading the
+    # whole graph would take minutes once the HPO is imported.
     if entity is not None and entity.kind != "source":
-        # Only the neighbourhood: reading the whole graph would take minutes once the HPO is imported.
         G, distance = _focus_graph(g, entity, depth or 1, nearby_limit=NEARBY_LIMIT)
         chosen = set(distance)
         beyond = {node_id for node_id, steps in distance.items() if steps > (depth or 1)}
-        mode, focus_id, conditions, chains, summary = "focus", entity.id, (), [], {}
+        mode, focus_id = "focus", entity.id
+    elif entity is not None:
+        G, chosen = _cited_graph(g, entity)
+        mode, focus_id = "focus", entity.id
+    elif shared is not None:
+        G, chosen, conditions, chains, summary = _shared_graph(g, shared)
+        mode = "shared"
     else:
-        G = g.to_networkx()
-        mode, chosen, focus_id, conditions, chains, summary = _selection(g, G, focus, shared)
+        G = _whole_graph(g)
+        chosen = set(G)
+        mode = "graph"
     causal = {curie(str(row.property)) for row in g.select("causal_relations")}
 
     edges = []
-    for u, v, key, attrs in G.edges(keys=True, data=True):
-        if u not in chosen or v not in chosen:
-            continue
+    for u, v, key, attrs in G.edges(keys=True, data=True):  # every claim G has lies between two chosen nodes
         claim = attrs["claim"]
         edges.append(PageEdge(
             id=_edge_id(u, key, v), source=u, target=v, relation=key, relation_label=attrs["label"],
@@ -450,11 +506,8 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
     else:
         shared_ids = {s for s, conditions_of in symptom_of.items() if len(conditions_of) >= 2}
 
-    if mode == "focus":
-        iris = {G.nodes[node_id]["iri"] for node_id in chosen}
-        descriptions, classes = _descriptions_of(g, iris), _classes(g, iris)
-    else:
-        descriptions, classes = _descriptions(g), _classes(g)
+    iris = {G.nodes[node_id]["iri"] for node_id in chosen} if mode != "graph" else None  # never empty
+    descriptions, classes = _descriptions(g, iris), _classes(g, iris)
     sources = {G.nodes[node_id]["iri"]: node_id for node_id in chosen if G.nodes[node_id]["kind"] == "source"}
     about_sources = _source_links(g, sources)
     nodes = {}
@@ -474,11 +527,9 @@ def page_data(g, *, focus=None, depth=None, shared=None, physics=None, title=Non
             degree=degree.get(node_id, 0), nearby=node_id in beyond, links=links, evidence_kind=evidence_kind,
         )
     names = {node_id: G.nodes[node_id]["label"] for node_id in sorted(chosen)}
-    for edge in edges:
-        for claim_end in (edge.source, edge.target):
-            names.setdefault(claim_end, G.nodes[claim_end]["label"])
+    for edge in edges:  # every cited source G has is chosen, so named already; one it has not keeps its id
         for s in edge.sources + edge.contested_by:
-            names.setdefault(s, G.nodes[s]["label"] if s in G else s)
+            names.setdefault(s, s)
     if title is None:
         title = _DEFAULT_TITLE
         if mode == "focus":
@@ -592,7 +643,7 @@ def _vis_data(page: PageData) -> tuple[list[dict], list[dict], dict]:
         if node.shared:
             style["borderWidth"] = _SHARED_WIDTH
             style["color"]["border"] = _SHARED_BORDER
-            style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of) or 2} conditions)"
+            style["title"] = f"{node.label} (symptom shared by {len(node.symptom_of)} conditions)"
         if node.nearby or node.kind == "source":  # the page lists sources on its shelf, not on the canvas
             style["hidden"] = True
         if node.id in positions:
@@ -701,9 +752,7 @@ def _pack(layouts, gap: float = 120.0) -> dict:
     import numpy as np
 
     placed: dict = {}
-    layouts = list(layouts)
-    if not layouts:
-        return placed
+    layouts = list(layouts)  # never empty: a page shows at least one entity that is not a source
     boxes = []
     for pos in layouts:
         xy = np.array(list(pos.values()))

@@ -32,7 +32,7 @@
   const state = {
     ready: false, selected: null, highlighted: null, pair: null, picking: null, chains: [],
     hiddenKinds: new Set(), hiddenStatuses: new Set(), hiddenGroups: new Set(), shown: new Set(),
-    labels: [],
+    labels: [], shelfOpen: true,
   };
 
   // Edges by node, both ways, for neighbours and chains.
@@ -148,7 +148,7 @@
     return `${style.weight} ${style.size / scale}px ${LABEL_FONT}`;
   }
 
-  // The label's lines at 1:1 and its size in screen pixels; wrapped at a width, at most three lines.
+  // The label's lines at 1:1 and its size in screen pixels; wrapped at a width, at most two lines.
   function labelLines(node, style) {
     const key = node.id + "|" + style.size + style.weight;
     if (layoutCache.has(key)) return layoutCache.get(key);
@@ -226,7 +226,7 @@
     const candidates = [];
     for (const node of labelOrder) {
       const pos = positions[node.id];
-      if (!pos || !onCanvas(node.id)) continue;
+      if (!onCanvas(node.id)) continue;
       const x = (pos.x - view.x) * scale + width / 2;
       const y = (pos.y - view.y) * scale + height / 2;
       if (x < -60 || x > width + 60 || y < -60 || y > height + 60) continue;  // off screen
@@ -369,7 +369,13 @@
   // that all of them can be read at any zoom; it follows the graph (what is lit, what is hidden).
   const shelf = document.getElementById("shelf");
   const shelfList = document.getElementById("shelf-list");
+  const shelfToggle = document.getElementById("shelf-toggle");
+  const shelfCount = document.getElementById("shelf-count");
   const chips = new Map();
+  // On a phone the shelf starts folded to its one-line heading (open, it can cover half the
+  // graph); wider screens start with it open. Either way its heading folds and unfolds it.
+  const phone = window.matchMedia("(max-width: 719px)");
+  const shelfOpenByDefault = () => !phone.matches;
 
   function buildShelf() {
     const sources = page.nodes.filter((n) => n.kind === "source")
@@ -388,24 +394,41 @@
 
   function syncShelf() {
     let shown = 0;
+    let lit = 0;
     for (const [id, chip] of chips) {
       const visible = nodeVisible(id);
+      const on = Boolean(state.highlighted && state.highlighted.has(id));
       chip.parentNode.hidden = !visible;
       shown += visible;
+      lit += visible && on;
       chip.setAttribute("aria-pressed", state.selected === id ? "true" : "false");
-      chip.classList.toggle("lit", Boolean(state.highlighted && state.highlighted.has(id)));
+      chip.classList.toggle("lit", on);
     }
     shelf.classList.toggle("dimmed", Boolean(state.highlighted));
+    shelfCount.textContent = state.highlighted ? `${lit} of ${shown} behind what is lit` : String(shown);
     shelf.hidden = !shown;
   }
+
+  // Fold or unfold the shelf; ``refit`` keeps the view clear of it (the fit, or the selection).
+  function setShelf(open, refit) {
+    state.shelfOpen = open;
+    shelf.classList.toggle("collapsed", !open);
+    shelfToggle.setAttribute("aria-expanded", open ? "true" : "false");
+    if (refit && state.ready) {
+      if (state.selected) centreOn(state.selected);
+      else if (!state.highlighted) fitVisible(true);
+      else network.redraw();
+    }
+    writeHash();
+  }
+  shelfToggle.addEventListener("click", () => setShelf(!state.shelfOpen, true));
 
   // ------------------------------------------------------------------ highlighting
   function highlightSets(id) {
     if (page.highlights[id]) {
       return { nodes: new Set(page.highlights[id].nodes), edges: new Set(page.highlights[id].edges) };
     }
-    const node = byId.get(id);
-    if (node && node.kind === "source") {
+    if (byId.get(id).kind === "source") {
       const keepEdges = page.edges.filter((e) => e.sources.includes(id) || e.contested_by.includes(id));
       const keepNodes = new Set([id]);
       for (const e of keepEdges) { keepNodes.add(e.source); keepNodes.add(e.target); }
@@ -469,7 +492,6 @@
       return;
     }
     const pos = network.getPositions([id])[id];
-    if (!pos) return;
     const lit = state.highlighted ? [...state.highlighted].filter(onCanvas) : [id];
     const around = network.getPositions(lit);
     let dx = 60;
@@ -494,8 +516,15 @@
     network.moveTo({ ...view, animation: { duration: 400, easingFunction: "easeInOutQuad" } });
   }
 
+  // The band at the top of the graph the floating toolbar (Fit, Clear, PNG) covers.
+  function coveredAbove() {
+    const bar = document.getElementById("toolbar").getBoundingClientRect();
+    return Math.max(0, bar.bottom + 4 - container.getBoundingClientRect().top);
+  }
+
   // A fit leaves a margin round the graph for the names drawn under the outermost nodes, and
-  // keeps the graph clear of what covers its foot (the shelf, a bottom sheet).
+  // keeps the graph clear of what covers its top (the toolbar) and its foot (the shelf, a
+  // bottom sheet), so that no node lies under a button at the first fit.
   const FIT_MARGIN = 0.9;
   function fitView(ids) {
     let left = Infinity, right = -Infinity, top = Infinity, bottom = -Infinity;
@@ -507,9 +536,10 @@
     }
     if (left > right) return { position: { x: 0, y: 0 }, scale: 1 };
     const covered = coveredBelow();
-    const room = { w: container.clientWidth, h: Math.max(60, container.clientHeight - covered) };
+    const above = coveredAbove();
+    const room = { w: container.clientWidth, h: Math.max(60, container.clientHeight - covered - above) };
     const scale = Math.min(1, room.w / Math.max(1, right - left), room.h / Math.max(1, bottom - top)) * FIT_MARGIN;
-    return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: scale, offset: { x: 0, y: -covered / 2 } };
+    return { position: { x: (left + right) / 2, y: (top + bottom) / 2 }, scale: scale, offset: { x: 0, y: (above - covered) / 2 } };
   }
 
   function fitVisible(animate) {
@@ -528,9 +558,8 @@
     writeHash();
   }
 
-  function focusNode(id) {
+  function focusNode(id) {  // every caller passes an id of the page
     const node = byId.get(id);
-    if (!node) return;
     if (state.picking && state.picking !== id) return pickPair(state.picking, id);
     let changed = false;
     if (state.hiddenKinds.has(node.kind)) { state.hiddenKinds.delete(node.kind); changed = true; }
@@ -682,7 +711,6 @@
 
   function showClaim(edgeId) {
     const edge = edgeById.get(edgeId);
-    if (!edge) return;
     state.selected = null;
     applyHighlight({ nodes: new Set([edge.source, edge.target]), edges: new Set([edge.id]) });
     panel.replaceChildren(el("h2", "Claim"), list([claimItem(edge, null)]),
@@ -1063,7 +1091,8 @@
 
   // ------------------------------------------------------------------ state in the URL fragment
   // #sel=ID, #pair=A,B, hide=classes, rel=relation groups, status=evidence levels, open=nodes
-  // brought in: a copied address reopens the same view. Ids not on the page are ignored.
+  // brought in, shelf=open|closed (when not this screen's default): a copied address reopens
+  // the same view. Ids not on the page are ignored.
   function stateText() {
     const parts = [];
     const put = (key, values) => { if (values.length) parts.push(key + "=" + values.map(encodeURIComponent).join(",")); };
@@ -1072,6 +1101,7 @@
     put("rel", [...state.hiddenGroups].sort());
     put("status", [...state.hiddenStatuses].sort());
     put("open", [...state.shown].sort());
+    if (state.shelfOpen !== shelfOpenByDefault()) put("shelf", [state.shelfOpen ? "open" : "closed"]);
     return parts.join("&");
   }
 
@@ -1084,14 +1114,24 @@
     history.replaceState(null, "", text ? "#" + text : location.pathname + location.search);
   }
 
-  function readHash() {
-    const text = location.hash.replace(/^#/, "");
-    if (text === writtenHash) return;
+  function hashValues() {
     const values = {};
-    for (const part of text.split("&")) {
+    for (const part of location.hash.replace(/^#/, "").split("&")) {
       const at = part.indexOf("=");
       if (at > 0) values[part.slice(0, at)] = part.slice(at + 1).split(",").map((v) => { try { return decodeURIComponent(v); } catch (e) { return ""; } });
     }
+    return values;
+  }
+
+  function shelfFromHash(values) {
+    const asked = (values.shelf || [])[0];
+    return asked === "open" ? true : asked === "closed" ? false : shelfOpenByDefault();
+  }
+
+  function readHash() {
+    const values = hashValues();
+    const open = shelfFromHash(values);
+    if (open !== state.shelfOpen) setShelf(open, !(values.sel || values.pair));
     state.hiddenKinds = new Set((values.hide || []).filter((k) => kindStyle.has(k)));
     state.hiddenGroups = new Set((values.rel || []).filter((g) => page.legend.groups.some((x) => x.group === g)));
     state.hiddenStatuses = new Set((values.status || []).filter((s) => STATUSES.includes(s)));
@@ -1143,6 +1183,7 @@
   function finish() {
     turnForPortrait();
     orderLabels();
+    setShelf(shelfFromHash(hashValues()), false);  // before the fit, which keeps clear of it
     fitVisible(false);
     state.fitScale = network.getScale();
     state.ready = true;
