@@ -573,7 +573,7 @@ class SymptomMatch:
 
     @property
     def likelihood_ratio(self) -> float:
-        """``P · mention / bg`` for a finding present (never below the ``none`` ratio), ``(1 - P) / (1 - bg)`` absent."""
+        """``P · mention / bg`` present (never below the ``none`` ratio); ``(1 - P) / (1 - bg)`` absent."""
         if self.present:
             return max(self.probability * self.mention, NO_MATCH_RATIO * self.background) / self.background
         return (1 - self.probability) / (1 - self.background)
