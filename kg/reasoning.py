@@ -34,9 +34,18 @@ The ranking is the clinical likelihood-ratio model that LIRICAL (Robinson et al.
   ``(carriers + 1) / (N + 2)``. It is counted over every claim whatever ``min_status``
   (:func:`background`): how common a finding is among conditions is not a property of one
   claim's evidence.
-* A finding present: ``LR = P / bg``. A finding explicitly absent (``absent``): ``LR = (1 -
-  P) / (1 - bg)``, so an obligate finding that is absent nearly rules ``D`` out, and one
-  ``D`` never shows changes little.
+* The findings given are a few of those the patient shows. A patient of ``D`` shows about
+  ``shown(D) = Σ f(t)`` findings (over all ``D``'s symptom claims at least ``min_status``);
+  when ``m`` findings are given, each one ``D`` shows had a chance ``min(1, m / shown(D))``
+  of being among them. A present finding that ``D`` meets therefore counts ``P · mention``,
+  where ``mention = min(1, m / shown(D)) / min(1, m / shown̄)`` (:func:`mention`) compares
+  that chance with the average condition's (``shown̄``, counted over every claim like the
+  background), never below the ``none`` value. Without it a condition with two hundred
+  findings meets any handful as well as one whose core picture they are.
+* A finding present: ``LR = max(P · mention, NO_MATCH_RATIO · bg) / bg`` (``none``:
+  ``NO_MATCH_RATIO``). A finding explicitly absent (``absent``): ``LR = (1 - P) / (1 -
+  bg)``, so an obligate finding that is absent nearly rules ``D`` out, and one ``D`` never
+  shows changes little.
 * The prior is ``D``'s prevalence (``fb:prevalence``, a proportion) when the graph states
   one at least ``min_status``; otherwise :data:`DEFAULT_PREVALENCE` (the HPO import brings
   no prevalence: its diseases are rare by definition).
@@ -69,6 +78,7 @@ __all__ = [
     "DEFAULT_PREVALENCE",
     "frequency",
     "estimate",
+    "mention",
     "Background",
     "background",
     "Annotation",
@@ -142,6 +152,23 @@ def estimate(stated: str) -> float | None:
     return frequency(stated)
 
 
+def mention(given: int, shown: float, typical: float) -> float:
+    """How much likelier a finding of a condition is to be among the ``given`` findings named
+    than a finding of the average condition: ``min(1, given / shown) / min(1, given / typical)``.
+
+    A patient of a condition shows about ``shown`` of its findings (the sum of their
+    frequencies); ``given`` of them were named, so each one it shows had a chance ``min(1,
+    given / shown)`` to be among them. ``typical`` is ``shown`` of the average condition.
+
+    >>> mention(6, 3.0, 10.0), mention(6, 20.0, 10.0), mention(6, 10.0, 10.0)
+    (1.6666666666666667, 0.5, 1.0)
+    """
+    def share(n: float) -> float:
+        return 1.0 if n <= given else given / n
+
+    return share(shown) / share(typical)
+
+
 def _weakest(claims) -> str:
     return max((claim.status for claim in claims), key=status_rank, default="supported")
 
@@ -157,22 +184,25 @@ class Background:
     """How common each finding is among the conditions: ``P(finding | not D)``.
 
     ``conditions`` is ``N``, the conditions with at least one symptom claim; ``carriers``
-    maps a symptom's IRI to how many of them carry it (have it or a more specific kind).
+    maps a symptom's IRI to how many of them carry it (have it or a more specific kind);
+    ``findings`` is how many findings a patient of the average condition shows (the mean
+    over the conditions of the sum of their symptom claims' frequencies, see :func:`mention`).
 
-    >>> bg = Background(3, {"s": 1})
+    >>> bg = Background(3, {"s": 1}, 4.0)
     >>> bg.frequency("s"), bg.frequency("never seen")
     (0.4, 0.2)
     """
 
     conditions: int
     carriers: dict[str, int]
+    findings: float = 1.0
 
     def frequency(self, iri: str) -> float:
         """The smoothed share of conditions carrying the symptom: ``(carriers + 1) / (N + 2)``."""
         return (self.carriers.get(iri, 0) + 1) / (self.conditions + 2)
 
 
-_TABLE_VERSION = "1"
+_TABLE_VERSION = "2"
 _SEPARATOR = "\x1f"
 _tables: "weakref.WeakKeyDictionary" = weakref.WeakKeyDictionary()
 
@@ -188,9 +218,9 @@ class _Table:
 
     def __init__(self, connection):
         self.db = connection
-        conditions, = self.db.execute("SELECT n FROM meta WHERE key = 'conditions'").fetchone()
+        meta = dict(self.db.execute("SELECT key, n FROM meta"))
         self._background: Background | None = None
-        self._conditions = conditions
+        self._conditions, self._findings = meta["conditions"], meta["findings"]
 
     @classmethod
     def build(cls, g, path=None) -> "_Table":
@@ -201,7 +231,8 @@ class _Table:
             CREATE TABLE claims (predicate TEXT, subject TEXT, object TEXT, status TEXT, sources TEXT,
                                  contested TEXT, notes TEXT, stated TEXT);
             CREATE TABLE carriers (symptom TEXT PRIMARY KEY, n INTEGER);
-            CREATE TABLE meta (key TEXT PRIMARY KEY, n INTEGER);
+            CREATE TABLE shown (condition TEXT, status TEXT, findings REAL);
+            CREATE TABLE meta (key TEXT PRIMARY KEY, n);
         """)
         grouped: dict[tuple[str, str, str], list[set]] = {}
         # Filled once per change of the data, like the name index: not a question, so not
@@ -216,6 +247,16 @@ class _Table:
             (predicate, subject, obj, max(parts[0], key=status_rank, default="unknown"),
              *(_SEPARATOR.join(sorted(part)) for part in parts[1:]))
             for (predicate, subject, obj), parts in grouped.items()))
+        # How many findings a patient of each condition shows, by the status of the claims
+        # (so that min_status can leave weaker claims out): the sum of their frequencies.
+        shown: dict[tuple[str, str], list[float]] = defaultdict(list)
+        for (predicate, subject, _), parts in grouped.items():
+            if predicate == "hasSymptom":
+                status = max(parts[0], key=status_rank, default="unknown")
+                shown[subject, status].append(_claim_frequency(sorted(parts[4])))
+        db.executemany("INSERT INTO shown VALUES (?, ?, ?)",
+                       ((subject, status, math.fsum(values)) for (subject, status), values in shown.items()))
+        db.execute("CREATE INDEX shown_by_condition ON shown (condition)")
         db.executescript("""
             CREATE INDEX by_object ON claims (predicate, object);
             CREATE INDEX by_subject ON claims (predicate, subject);
@@ -243,14 +284,30 @@ class _Table:
                 carriers[term] += 1
         db.executemany("INSERT INTO carriers VALUES (?, ?)", carriers.items())
         db.execute("INSERT INTO meta VALUES ('conditions', ?)", (len(symptoms),))
+        every = math.fsum(f for values in shown.values() for f in values)
+        db.execute("INSERT INTO meta VALUES ('findings', ?)", (every / len(symptoms) if symptoms else 1.0,))
         db.commit()
         return cls(db)
 
     def background(self) -> Background:
         """Every carrier count (read once: 18,000 rows on the full HPO)."""
         if self._background is None:
-            self._background = Background(self._conditions, dict(self.db.execute("SELECT symptom, n FROM carriers")))
+            self._background = Background(self._conditions, dict(self.db.execute("SELECT symptom, n FROM carriers")),
+                                          self._findings)
         return self._background
+
+    def shown(self, conditions, min_status: str) -> dict[str, float]:
+        """How many findings a patient of each condition shows, counting its claims at least ``min_status``."""
+        values = sorted(set(conditions))
+        found: dict[str, float] = defaultdict(float)
+        for at in range(0, len(values), 500):
+            chunk = values[at:at + 500]
+            for condition, status, findings in self.db.execute(
+                    f"SELECT condition, status, findings FROM shown WHERE condition IN ({', '.join('?' * len(chunk))}) "
+                    "ORDER BY condition, status", chunk):
+                if min_status == "any" or status_rank(status) <= status_rank(min_status):
+                    found[condition] += findings
+        return dict(found)
 
     def rows(self, predicate: str, column: str, values) -> list[tuple]:
         """The claims of ``predicate`` whose ``column`` (subject or object) is one of ``values``."""
@@ -350,11 +407,16 @@ def _claims_of(g, predicate: str, rows, min_status: str) -> list[tuple[Claim, tu
     return [(c, stated) for c, stated in claims if id(c) in kept]
 
 
+def _claim_frequency(stated) -> float:
+    """The frequency a claim counts with: the mean of its readable stated frequencies, else the default."""
+    values = [v for v in map(estimate, stated) if v is not None]
+    return sum(values) / len(values) if values else DEFAULT_FREQUENCY
+
+
 def _annotations(g, rows, min_status: str) -> list[Annotation]:
     found = []
     for claim, stated in _claims_of(g, "hasSymptom", rows, min_status):
-        values = [v for v in map(estimate, stated) if v is not None]
-        found.append(Annotation(claim, sum(values) / len(values) if values else DEFAULT_FREQUENCY, stated))
+        found.append(Annotation(claim, _claim_frequency(stated), stated))
     return sorted(found, key=lambda a: (a.claim.rank, a.claim.object.label.casefold(), a.claim.subject.id))
 
 
@@ -401,7 +463,8 @@ class _Reading:
     The is-a steps above the findings and below them (their more specific kinds), at least
     ``min_status``; the symptom claims naming any of those terms, with their frequencies;
     the stated prevalences. ``annotations`` maps each condition met to its claims among
-    them; ``narrower`` holds the findings and every more specific kind of them. The tests
+    them; ``shown`` to how many findings its patients show (the sum of the frequencies of
+    all its symptom claims); ``narrower`` holds the findings and every more specific kind of them. The tests
     check it against a reading of every claim through :meth:`KnowledgeGraph.claims`.
     """
 
@@ -439,6 +502,8 @@ class _Reading:
         for annotation in _annotations(g, self._table.rows("hasSymptom", "object", above | below), min_status):
             self.annotations[annotation.claim.subject.id].append(annotation)
             self.conditions[annotation.claim.subject.id] = annotation.claim.subject
+        shown = self._table.shown([c.iri for c in self.conditions.values()], min_status)
+        self.shown = {cid: shown.get(c.iri, 0.0) for cid, c in self.conditions.items()}
         self.prevalences = {claim.subject.id: (value, claim) for value, claim in g.prevalences(min_status=min_status)}
 
     def symptoms_of(self, condition: Entity) -> list[Annotation]:
@@ -456,7 +521,9 @@ class SymptomMatch:
     is a more specific kind of the condition's ``symptom``) or ``none`` (then ``symptom``
     and ``claim`` are ``None``); ``via`` holds the ``fb:isA`` claims linking the two.
     ``present`` is false for a finding given as absent. ``probability`` is ``P(finding |
-    condition)``, ``background`` is ``P(finding | not condition)``.
+    condition)``, ``background`` is ``P(finding | not condition)``; ``mention`` is how much
+    likelier a finding the condition shows is to be among those named than one of the
+    average condition (:func:`mention`; 1 for an absent finding and for ``none``).
     """
 
     given: Entity
@@ -466,6 +533,7 @@ class SymptomMatch:
     background: float
     annotation: Annotation | None = None
     via: tuple[Claim, ...] = ()
+    mention: float = 1.0
 
     @property
     def symptom(self) -> Entity | None:
@@ -477,8 +545,9 @@ class SymptomMatch:
 
     @property
     def likelihood_ratio(self) -> float:
+        """``P · mention / bg`` present (never below the ``none`` ratio); ``(1 - P) / (1 - bg)`` absent."""
         if self.present:
-            return self.probability / self.background
+            return max(self.probability * self.mention, NO_MATCH_RATIO * self.background) / self.background
         return (1 - self.probability) / (1 - self.background)
 
     @property
@@ -496,6 +565,7 @@ class SymptomMatch:
             "stated_frequency": list(self.annotation.stated) if self.annotation else [],
             "probability": round(self.probability, 6),
             "background": round(self.background, 6),
+            "mention": round(self.mention, 6),
             "likelihood_ratio": round(self.likelihood_ratio, 4),
             "status": self.weakest,
             "claim": self.claim.to_dict() if self.claim else None,
@@ -531,7 +601,8 @@ class Candidate:
     ``probability`` is normalised over all candidates; ``prior`` is its prevalence (from
     ``prevalence``, the claim, or :data:`DEFAULT_PREVALENCE` when that is ``None``);
     ``likelihood_ratio`` is the product of its matches' ratios. ``rank`` is shared by ties
-    (``tied``).
+    (``tied``). ``shown`` is how many findings its patients show (the sum of its symptom
+    claims' frequencies), ``mention`` what that makes each of its findings weigh (:func:`mention`).
     """
 
     condition: Entity
@@ -544,6 +615,8 @@ class Candidate:
     matches: tuple[SymptomMatch, ...]
     ask_next: tuple[FollowUp, ...]
     separating_tests: tuple[Claim, ...]
+    shown: float = 0.0
+    mention: float = 1.0
 
     @property
     def met(self) -> tuple[SymptomMatch, ...]:
@@ -567,6 +640,8 @@ class Candidate:
             "tied": self.tied,
             "probability": round(self.probability, 6),
             "likelihood_ratio": float(f"{self.likelihood_ratio:.6g}"),
+            "shown": round(self.shown, 4),
+            "mention": round(self.mention, 6),
             "prior": self.prior,
             "prevalence": self.prevalence.to_dict() if self.prevalence else None,
             "status": self.weakest,
@@ -584,7 +659,8 @@ class Differential:
     ``given`` are the findings present, ``absent`` those explicitly absent; ``backgrounds``
     maps each finding's id to its background frequency; ``unexplained`` are the present
     findings no condition meets; ``conditions`` is ``N``; ``considered`` how many candidates
-    there were before the list was cut to the top ones.
+    there were before the list was cut to the top ones; ``typical_shown`` how many findings
+    a patient of the average condition shows.
     """
 
     given: tuple[Entity, ...]
@@ -595,6 +671,7 @@ class Differential:
     considered: int
     min_status: str
     candidates: tuple[Candidate, ...]
+    typical_shown: float = 1.0
 
     def to_dict(self) -> dict:
         return {
@@ -605,7 +682,8 @@ class Differential:
             "considered": self.considered,
             "min_status": self.min_status,
             "model": {"default_frequency": DEFAULT_FREQUENCY, "no_match_ratio": NO_MATCH_RATIO,
-                      "max_probability": MAX_PROBABILITY, "default_prevalence": DEFAULT_PREVALENCE},
+                      "max_probability": MAX_PROBABILITY, "default_prevalence": DEFAULT_PREVALENCE,
+                      "typical_shown": round(self.typical_shown, 4)},
             "candidates": [c.to_dict() for c in self.candidates],
         }
 
@@ -657,12 +735,13 @@ def differential(g, symptoms=(), *, absent=(), top: int | None = 5, min_status: 
     return _rank(g, reading, background(g), top, min_status, explain)
 
 
-def _best_match(reading, bg: Background, condition_id: str, q: Entity, present: bool) -> SymptomMatch:
+def _best_match(reading, bg: Background, condition_id: str, q: Entity, present: bool,
+                mentioned: float = 1.0) -> SymptomMatch:
     """The route by which ``q`` meets the condition that gives it the highest ``P(q | D)``.
 
     ``q`` itself and its more specific kinds count together: the condition shows ``q`` when
     it shows any of them, each independently (a noisy-or); the match names the most
-    frequent of them.
+    frequent of them. ``mentioned`` (:func:`mention`) is kept on a present finding it meets.
     """
     hierarchy = reading.hierarchy
     b_q = bg.frequency(q.iri)
@@ -692,7 +771,7 @@ def _best_match(reading, bg: Background, condition_id: str, q: Entity, present: 
         return SymptomMatch(q, present, "none", NO_MATCH_RATIO * b_q, b_q)
     p, how, annotation, via = min(routes, key=lambda route: order(*route))
     p = min(max(p, NO_MATCH_RATIO * b_q), MAX_PROBABILITY)  # a stated 0/n is still not "never"
-    return SymptomMatch(q, present, how, p, b_q, annotation, via)
+    return SymptomMatch(q, present, how, p, b_q, annotation, via, mentioned if present else 1.0)
 
 
 def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain: bool = True) -> Differential:
@@ -701,7 +780,8 @@ def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain:
     ordered = sorted(given, key=lambda e: e.id) + sorted(absent, key=lambda e: e.id)  # sums independent of input order
     scored = []
     for condition_id in reading.annotations:
-        matches = {q.id: _best_match(reading, bg, condition_id, q, q in given) for q in ordered}
+        mentioned = mention(len(given), reading.shown[condition_id], bg.findings)
+        matches = {q.id: _best_match(reading, bg, condition_id, q, q in given, mentioned) for q in ordered}
         met = [m for m in matches.values() if m.present and m.how != "none"]
         if not met:
             continue
@@ -711,7 +791,7 @@ def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain:
         condition = reading.conditions[condition_id]
         score = math.log(value) + log_lr
         key = (-float(f"{score:.9g}"), -len(met), status_rank(weakest), condition.label.casefold(), condition_id)
-        scored.append((key, condition, score, log_lr, value, claim, matches))
+        scored.append((key, condition, score, log_lr, value, claim, matches, mentioned))
     scored.sort(key=lambda item: item[0])
     top_score = max((s[2] for s in scored), default=0.0)
     total = math.fsum(math.exp(s[2] - top_score) for s in scored)
@@ -724,7 +804,7 @@ def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain:
         first.setdefault(item[0][0], position + 1)
         sharing[item[0][0]] += 1
     candidates = []
-    for key, condition, score, log_lr, value, claim, matches in kept:
+    for key, condition, score, log_lr, value, claim, matches, mentioned in kept:
         asked = [a for a in (reading.symptoms_of(condition) if explain else ())
                  if a.claim.object.id not in above_findings and a.claim.object.id not in reading.narrower]
         follow_ups = [FollowUp(a.claim.object, min(a.frequency, MAX_PROBABILITY) / bg.frequency(a.claim.object.iri), a)
@@ -741,6 +821,8 @@ def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain:
             matches=tuple(matches[q.id] for q in given + absent),
             ask_next=tuple(follow_ups),
             separating_tests=tests.get(condition.id, ()),
+            shown=reading.shown[condition.id],
+            mention=mentioned,
         ))
     met_anywhere = {m.given.id for s in scored for m in s[6].values() if m.present and m.how != "none"}
     return Differential(
@@ -752,6 +834,7 @@ def _rank(g, reading, bg: Background, top: int | None, min_status: str, explain:
         considered=len(scored),
         min_status=min_status,
         candidates=tuple(candidates),
+        typical_shown=bg.findings,
     )
 
 

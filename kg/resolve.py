@@ -7,7 +7,7 @@ from collections.abc import Iterable, Mapping
 
 from .errors import AmbiguousEntity, UnknownEntity
 from .model import Entity, SearchHit
-from .namespaces import curie, expand_curie
+from .namespaces import FB, curie, expand_curie
 
 __all__ = ["normalise", "iri_as_curie", "NameIndex"]
 
@@ -57,6 +57,17 @@ class NameIndex:
     'fibromyalgia'
     >>> index.resolve("FB:Fibromyalgia").id
     'fb:fibromyalgia'
+
+    An entity that another declares as its ``skos:exactMatch`` is that entity under a second
+    name (an HPO term imported before a curator mapped a curated entity to it): its names
+    lead to the entity that declares the match.
+
+    >>> fog = Entity("fb:brain-fog", "brain fog", "symptom", "https://w3id.org/fibro-b12/kg#brain-fog")
+    >>> hp = Entity("HP:0033630", "Brain fog", "symptom", "http://purl.obolibrary.org/obo/HP_0033630")
+    >>> index = NameIndex({fog.iri: fog, hp.iri: hp}, [(fog.iri, "brain fog", "label"), (hp.iri, "Brain fog", "label"),
+    ...                    (fog.iri, hp.iri, "identifier")])
+    >>> index.resolve("Brain Fog").id, index.resolve("HP:0033630").id
+    ('fb:brain-fog', 'HP:0033630')
     """
 
     def __init__(self, entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]):
@@ -64,6 +75,7 @@ class NameIndex:
         self._by_name: dict[str, dict[str, int]] = defaultdict(dict)
         self._display: dict[tuple[str, str], str] = {}
         self._kind: dict[tuple[str, str], int] = {}
+        declared: dict[str, set[str]] = defaultdict(set)
         for iri, entity in entities.items():
             self._add(iri, entity.id, "curie")
             self._add(iri, iri, "curie")
@@ -72,6 +84,13 @@ class NameIndex:
                 continue
             shown = curie(name) if kind == "identifier" else name
             self._add(iri, shown, kind)
+            if kind == "identifier":
+                declared[iri].add(normalise(shown))
+        self._same = _same_concepts(entities, declared)
+
+    def _representative(self, iri: str) -> str:
+        """The entity ``iri`` is the same concept as and gives way to (itself when none)."""
+        return self._same.get(iri, iri)
 
     def _add(self, iri: str, name: str, kind: str) -> None:
         key = normalise(name)
@@ -109,6 +128,11 @@ class NameIndex:
         matches = self._by_name.get(key, {})
         if not matches and (short := iri_as_curie(text)) is not None:
             matches = self._by_name.get(normalise(short), {})  # an identifier's IRI, as its CURIE
+        folded: dict[str, int] = {}
+        for iri, rank in matches.items():  # one concept under two names is one match
+            here = self._representative(iri)
+            folded[here] = min(rank, folded.get(here, rank))
+        matches = folded
         if matches:
             best = min(matches.values())
             winners = sorted(iri for iri, rank in matches.items() if rank == best)
@@ -131,10 +155,11 @@ class NameIndex:
         return tuple(shown[k] for k in near)
 
     def names(self):
-        """Every ``(entity, name, kind)``: each label, synonym and identifier as written."""
+        """Every ``(entity, name, kind)``: each label, synonym and identifier as written; the
+        names of an entity that is another under a second name are given as that entity's."""
         kinds = {rank: kind for kind, rank in _PRECEDENCE.items() if kind != "curie"}
         for (iri, key), display in self._display.items():
-            yield self._entities[iri], display, kinds[self._kind[iri, key]]
+            yield self._entities[self._representative(iri)], display, kinds[self._kind[iri, key]]
 
     def search(self, text: str) -> list[SearchHit]:
         """Entities with a label, synonym or identifier containing ``text``; exact matches first."""
@@ -149,3 +174,41 @@ class NameIndex:
                 hits[iri] = (order, display)
         ranked = sorted(hits.items(), key=lambda item: (item[1][0], item[0]))
         return [SearchHit(self._entities[iri], display) for iri, (_, display) in ranked]
+
+
+def _same_concepts(entities: Mapping[str, Entity], declared: Mapping[str, set[str]]) -> dict[str, str]:
+    """Each entity that is another entity under a second name, mapped to that entity.
+
+    ``declared`` gives each entity's ``skos:exactMatch`` identifiers (normalised CURIEs). An
+    entity ``a`` that declares ``b`` as its exact match (and is not declared back) takes
+    ``b``'s place: that is how the HPO import reads a mapping, so a graph whose import
+    predates the mapping answers as one made after it. Two entities that declare each
+    other, or the same identifier, are one concept too; then the graph's own entity (in
+    the ``fb:`` namespace) takes the other's place, and when neither or both are, neither.
+    """
+    own: dict[str, str] = {}
+    for iri, entity in entities.items():
+        own[normalise(entity.id)] = iri
+        own[normalise(iri)] = iri
+    points: set[tuple[str, str]] = set()
+    holders: dict[str, set[str]] = defaultdict(set)
+    for a, keys in declared.items():
+        for key in keys:
+            holders[key].add(a)
+            if (b := own.get(key)) is not None and b != a:
+                points.add((a, b))
+    pairs = {(a, b) for a, b in points} | {
+        (a, b) for group in holders.values() for a in group for b in group if a != b}
+    same: dict[str, str] = {}
+    for a, b in sorted(pairs):
+        if (a, b) in points and (b, a) not in points:
+            same.setdefault(b, a)
+        elif a.startswith(str(FB)) and not b.startswith(str(FB)):
+            same.setdefault(b, a)
+    for b in list(same):  # follow a chain to its end; a cycle stays where it is
+        seen, here = {b}, same[b]
+        while here in same and same[here] not in seen:
+            seen.add(here)
+            here = same[here]
+        same[b] = here
+    return {b: a for b, a in same.items() if a != b}

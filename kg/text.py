@@ -201,7 +201,7 @@ def _negated(text: str, tokens, first: int) -> bool:
     return any(w in _NEGATIONS for s, _, w in tokens[:first] if s >= clause_start)
 
 
-_LEXICON_VERSION = "1"
+_LEXICON_VERSION = "2"  # 2: names of an entity another is the same as lead to that one
 
 
 def lexicon(g) -> Lexicon:

@@ -5,19 +5,39 @@ frequencies with a plain SPARQL query, and counts the background from them, wher
 product reads around the given findings from its cached symptom table.
 """
 
+import math
 from collections import defaultdict
 
 from kg.reasoning import Annotation, Background, DEFAULT_FREQUENCY, _Hierarchy, _prevalences, _resolve_symptoms, estimate
 
 
+def _stated(g) -> dict:
+    """Each symptom claim's stated frequencies, by (condition IRI, symptom IRI)."""
+    stated = defaultdict(set)
+    rows = g.query("SELECT ?s ?o ?f WHERE { ?a owl:annotatedSource ?s ; owl:annotatedProperty fb:hasSymptom ; "
+                   "owl:annotatedTarget ?o ; fb:frequency ?f }")
+    for row in rows:
+        stated[str(row.s), str(row.o)].add(str(row.f))
+    return stated
+
+
+def _frequency(texts) -> float:
+    values = [v for v in map(estimate, sorted(texts)) if v is not None]
+    return sum(values) / len(values) if values else DEFAULT_FREQUENCY
+
+
 def reference_background(g) -> Background:
-    """Carriers counted from every claim (whatever its status) and every is-a step."""
+    """Carriers counted from every claim (whatever its status) and every is-a step; the findings
+    a patient of the average condition shows, from every claim's frequency."""
     up = defaultdict(set)
     for claim in g.claims(predicate="fb:isA"):
         up[claim.subject.iri].add(claim.object.iri)
     symptoms = defaultdict(set)
+    stated = _stated(g)
+    shown = []
     for claim in g.claims(predicate="fb:hasSymptom"):
         symptoms[claim.subject.iri].add(claim.object.iri)
+        shown.append(_frequency(stated[claim.subject.iri, claim.object.iri]))
 
     def ancestors(term):
         found, stack = {term}, [term]
@@ -32,7 +52,7 @@ def reference_background(g) -> Background:
     for terms in symptoms.values():
         for term in set().union(*(ancestors(t) for t in terms)):
             carriers[term] += 1
-    return Background(len(symptoms), dict(carriers))
+    return Background(len(symptoms), dict(carriers), math.fsum(shown) / len(symptoms))
 
 
 class EveryClaim:
@@ -42,11 +62,7 @@ class EveryClaim:
         self.given = _resolve_symptoms(g, present)
         self.absent = _resolve_symptoms(g, absent)
         self.hierarchy = _Hierarchy(g.claims(predicate="fb:isA", min_status=min_status))
-        stated = defaultdict(set)
-        rows = g.query("SELECT ?s ?o ?f WHERE { ?a owl:annotatedSource ?s ; owl:annotatedProperty fb:hasSymptom ; "
-                       "owl:annotatedTarget ?o ; fb:frequency ?f }")
-        for row in rows:
-            stated[str(row.s), str(row.o)].add(str(row.f))
+        stated = _stated(g)
         findings = self.given + self.absent
         self._all = defaultdict(list)
         self.annotations = defaultdict(list)
@@ -63,6 +79,7 @@ class EveryClaim:
         self.narrower = {t for t in {c.object.id for c in g.claims(predicate="fb:isA")} | {c.subject.id for c in
                          g.claims(predicate="fb:isA")} | {q.id for q in findings}
                          if any(q.id in self.hierarchy.up(t) for q in findings)}
+        self.shown = {cid: math.fsum(a.frequency for a in self._all[cid]) for cid in self.conditions}
         self.prevalences = {claim.subject.id: (value, claim) for value, claim in _prevalences(g, min_status)}
 
     def symptoms_of(self, condition):

@@ -102,23 +102,33 @@ def test_the_table_shows_probabilities_and_each_findings_ratio(g):
 
 # ---------------------------------------------------------------------- the model as documented
 def test_likelihood_ratios_follow_the_documented_model(g):
-    """Recompute every LR from the claims: frequency over background, the constant for no match."""
+    """Recompute every LR from the claims: frequency times the mention ratio over background,
+    the constant for no match."""
     from kg.reasoning import DEFAULT_FREQUENCY, NO_MATCH_RATIO
 
-    answer = g.differential(["brain fog", "tingling", "fatigue", "itchiness"], top=None)
+    given = ["brain fog", "tingling", "fatigue", "itchiness"]
+    answer = g.differential(given, top=None)
     carriers: dict[str, set[str]] = {}
+    claims_of: dict[str, int] = {}
     for claim in g.claims(predicate="fb:hasSymptom"):
         carriers.setdefault(claim.object.id, set()).add(claim.subject.id)
+        claims_of[claim.subject.id] = claims_of.get(claim.subject.id, 0) + 1
     total = len(set().union(*carriers.values()))
     assert answer.conditions == total
     bg = {s.id: (len(carriers[s.id]) + 1) / (total + 2) for s in answer.given}
     assert answer.backgrounds == pytest.approx(bg)
+    # the curated claims state no frequency: a patient shows half of a condition's symptoms
+    typical = DEFAULT_FREQUENCY * sum(claims_of.values()) / total
+    assert answer.typical_shown == pytest.approx(typical)
     for candidate in answer.candidates:
+        shown = DEFAULT_FREQUENCY * claims_of[candidate.condition.id]
+        mention = min(1, len(given) / shown) / min(1, len(given) / typical)
+        assert (candidate.shown, candidate.mention) == pytest.approx((shown, mention))
         product = 1.0
         for m in candidate.matches:
             has = candidate.condition.id in carriers[m.given.id]
             assert m.how == ("same" if has else "none")
-            expected = DEFAULT_FREQUENCY / bg[m.given.id] if has else NO_MATCH_RATIO  # the curated claims state no frequency
+            expected = max(DEFAULT_FREQUENCY * mention / bg[m.given.id], NO_MATCH_RATIO) if has else NO_MATCH_RATIO
             assert m.likelihood_ratio == pytest.approx(expected)
             product *= expected
         assert candidate.likelihood_ratio == pytest.approx(product)
@@ -149,7 +159,8 @@ def test_a_frequent_finding_weighs_more_than_a_rare_one(g, tmp_path):
     answer = KnowledgeGraph.load([data], env="").differential(["tingling"])
     by_id = {c.condition.id: c for c in answer.candidates}
     assert by_id[B12_DEFICIENCY].matches[0].annotation.stated == ("Very frequent",)
-    assert by_id[B12_DEFICIENCY].likelihood_ratio > 1 > by_id["fb:megaloblastic-anaemia"].likelihood_ratio
+    b12, megaloblastic = by_id[B12_DEFICIENCY].matches[0], by_id["fb:megaloblastic-anaemia"].matches[0]
+    assert b12.probability / b12.background > 1 > megaloblastic.probability / megaloblastic.background
     assert ranking(answer)[0] == B12_DEFICIENCY
 
 
@@ -292,7 +303,8 @@ def test_a_more_specific_finding_meets_its_ancestor(gx):
     assert [step.object.id for step in match.via] == [PARESTHESIA]
     from kg.reasoning import DEFAULT_FREQUENCY
 
-    assert match.likelihood_ratio == pytest.approx(DEFAULT_FREQUENCY / gx.differential(["tingling"]).backgrounds[PARESTHESIA])
+    ratio = DEFAULT_FREQUENCY / gx.differential(["tingling"]).backgrounds[PARESTHESIA]
+    assert match.likelihood_ratio == pytest.approx(ratio * match.mention)
 
 
 def test_a_general_finding_is_met_by_a_more_specific_one(gx):

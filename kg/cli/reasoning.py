@@ -69,7 +69,10 @@ def differential(
     ancestor or descendant in the is-a hierarchy counts through it, weighted by how rare the
     shared term is; one it does not have at all counts against it (LR 0.05). The background
     P(finding | other conditions) is the share of all conditions that have the finding or a
-    more specific kind. An --absent finding counts (1 - P) / (1 - background). The prior is
+    more specific kind. The SYMPTOMs are taken as a few of the findings the patient shows: a
+    condition whose patients show many findings (the sum of its symptoms' frequencies) makes
+    each one named less telling, one that shows few more (its "mention" ratio, against the
+    average condition). An --absent finding counts (1 - P) / (1 - background). The prior is
     the condition's stated prevalence, else 1 in 100,000. Probabilities are normalised over
     the candidates listed and not listed; equal scores are ties and share a rank.
 
@@ -106,6 +109,8 @@ def differential(
             "prior": _prior_text(candidate),
             "findings": [_match_text(m) for m in candidate.matches],
             "status": candidate.weakest,
+            "mention": f"{candidate.mention:.2g}",
+            "shown": f"{candidate.shown:.3g}",
             "ask_next": [_marked(f"{f.symptom.label} ×{f.likelihood_ratio:.3g}", f.claim.status) for f in candidate.ask_next],
             "tests": [_marked(t.object.label, t.status) for t in candidate.separating_tests],
         })
@@ -132,6 +137,8 @@ def differential(
                    "finding (--top shows more; the probabilities are over all of them).")
     for row in rows:  # long lists read better as lines than as table cells
         typer.echo(f"{row['rank']}. {row['condition']}: {row['probability']}")
+        typer.echo(f"   shows about {row['shown']} findings (the average condition {answer.typical_shown:.3g}): "
+                   f"each one named ×{row['mention']}")
         for finding in row["findings"]:
             typer.echo(f"   {finding}")
         asked = row["ask_next"]
