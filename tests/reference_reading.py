@@ -8,7 +8,7 @@ product reads around the given findings from its cached symptom table.
 import math
 from collections import defaultdict
 
-from kg.reasoning import Annotation, Background, DEFAULT_FREQUENCY, _Hierarchy, _prevalences, _resolve_symptoms, estimate
+from kg.reasoning import Annotation, Background, DEFAULT_FREQUENCY, _Hierarchy, _resolve_symptoms, estimate
 
 
 def _stated(g) -> dict:
@@ -80,7 +80,7 @@ class EveryClaim:
                          g.claims(predicate="fb:isA")} | {q.id for q in findings}
                          if any(q.id in self.hierarchy.up(t) for q in findings)}
         self.shown = {cid: math.fsum(a.frequency for a in self._all[cid]) for cid in self.conditions}
-        self.prevalences = {claim.subject.id: (value, claim) for value, claim in _prevalences(g, min_status)}
+        self.prevalences = {claim.subject.id: (value, claim) for value, claim in g.prevalences(min_status=min_status)}
 
     def symptoms_of(self, condition):
         return sorted(self._all[condition.id], key=lambda a: (a.claim.rank, a.claim.object.label.casefold(),
