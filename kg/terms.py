@@ -17,7 +17,6 @@ graphs (editing, validation, exports).
 
 import sys
 from collections.abc import Iterable, Iterator, Sequence
-from decimal import Decimal
 
 __all__ = ["IRI", "Literal", "BlankNode", "Term", "Row", "Result", "from_rdflib", "to_rdflib", "XSD"]
 
@@ -71,7 +70,7 @@ class Literal:
                 value, datatype = str(value), datatype or XSD + "integer"
             elif isinstance(value, float):
                 value, datatype = str(value), datatype or XSD + "double"
-            elif isinstance(value, Decimal):
+            elif "decimal" in sys.modules and isinstance(value, sys.modules["decimal"].Decimal):  # imported if in use
                 value, datatype = str(value), datatype or XSD + "decimal"
             else:
                 raise TypeError(f"no literal for {type(value).__name__} {value!r}")
@@ -136,6 +135,8 @@ class Literal:
             if kind in ("double", "float"):
                 return float(self.value)
             if kind == "decimal":
+                from decimal import Decimal
+
                 return Decimal(self.value)
         except ArithmeticError:
             return self.value
