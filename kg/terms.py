@@ -47,10 +47,14 @@ class Literal:
     """A literal: its lexical form ``value``, its ``datatype`` (an IRI) or its ``language``.
 
     A plain string has neither datatype nor language (``xsd:string`` is the same literal). A
-    Python bool, int, float or Decimal gives the literal of its XSD type.
+    Python bool, int, float or Decimal gives the literal of its XSD type. As rdflib does, the
+    lexical form of an integer, a double, a float or a boolean is made canonical and a language
+    tag is lower-cased, so that every store's answer reads alike.
 
     >>> Literal("fatigue") == Literal("fatigue", datatype=XSD + "string")
     True
+    >>> Literal("01", datatype=XSD + "integer").value, Literal("1.0E0", datatype=XSD + "double").value
+    ('1', '1.0')
     >>> Literal(3).to_python(), Literal("Müdigkeit", language="de").n3()
     (3, '"Müdigkeit"@de')
     >>> str(Literal(True)), Literal("1", datatype=XSD + "boolean").to_python()
@@ -75,9 +79,13 @@ class Literal:
             else:
                 raise TypeError(f"no literal for {type(value).__name__} {value!r}")
         if language:
-            datatype = None
-        elif datatype is not None and (datatype == _XSD_STRING or datatype == _LANG_STRING):
-            datatype = None
+            datatype, language = None, language.lower()
+        elif datatype is not None:
+            datatype = str(datatype)
+            if datatype == _XSD_STRING or datatype == _LANG_STRING:
+                datatype = None
+            elif datatype.startswith(XSD):
+                value = _canonical(value, datatype[len(XSD):])
         set_ = object.__setattr__
         set_(self, "value", str(value))
         set_(self, "datatype", IRI(datatype) if datatype is not None else None)
@@ -145,6 +153,21 @@ class Literal:
         if kind == "boolean":
             return self.value.strip() in ("true", "1")
         return self.value
+
+
+def _canonical(value: str, kind: str) -> str:
+    """The canonical lexical form rdflib gives an integer, double, float or boolean; other values as they are."""
+    try:
+        if kind in _INTEGERS:
+            return str(int(value))
+        if kind in ("double", "float"):
+            number = float(value)
+            return str(number) if number - number == 0 else value  # INF and NaN as written
+    except ValueError:
+        return value
+    if kind == "boolean":
+        return {"1": "true", "0": "false"}.get(value.strip(), value.strip())
+    return value
 
 
 _INTEGERS = {"integer", "int", "long", "short", "byte", "nonNegativeInteger", "positiveInteger", "negativeInteger",
