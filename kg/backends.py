@@ -8,8 +8,10 @@
 - an ``http://`` or ``https://`` URL: any SPARQL 1.1 endpoint, asked over HTTP.
 
 Every backend is a :class:`Backend`: it runs a query text with parameters bound (SELECT,
-ASK, CONSTRUCT and DESCRIBE alike, answered as an rdflib ``Result`` holding rdflib terms),
-counts the triples, and gives the graph as N-Triples or as an rdflib Graph. Parameters are
+ASK, CONSTRUCT and DESCRIBE alike, answered as a :class:`kg.terms.Result` holding kg's own
+terms, whatever the store: the memory backend converts rdflib's answers), counts the triples,
+and gives the graph as N-Triples or as an rdflib Graph. Only the memory backend and the
+rdflib copy of the graph import rdflib. Parameters are
 bound by :func:`kg.sparql.bind` on every backend alike: a VALUES block of serialised terms
 opening the WHERE group, so a query means the same thing wherever it runs.
 """
@@ -21,21 +23,25 @@ import shutil
 import tempfile
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterable, Mapping
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-
-from rdflib import BNode, Graph, Literal, URIRef, Variable
-from rdflib.query import Result
+from typing import TYPE_CHECKING
 
 from . import loading
 from .errors import BadData, BadQuery, EndpointError
 from .loading import cache_dir
 from .namespaces import PREFIXES
 from .sparql import PROLOGUE, Binding, bind, form
+from .terms import IRI, BlankNode, Literal, Result, from_rdflib
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "Backend", "MemoryBackend", "OxigraphBackend", "EndpointBackend", "get_backend",
-    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command", "hash_files",
+    "BACKENDS", "DEFAULT_BACKEND", "DEFAULT_TIMEOUT", "push", "server_command", "hash_files", "file_triples",
+    "LoadedFile", "loaded_files",
 ]
 
 #: The backend names ``--backend`` accepts; an endpoint is given by its URL instead.
@@ -44,8 +50,6 @@ DEFAULT_BACKEND = "oxigraph"
 #: Seconds a request to a server (reading an endpoint, pushing to a graph store) may take.
 DEFAULT_TIMEOUT = 30.0
 
-_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-_LANG_STRING = "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString"
 _XSD_BOOLEAN = "http://www.w3.org/2001/XMLSchema#boolean"
 
 
@@ -78,7 +82,7 @@ class Backend(ABC):
     def ntriples(self) -> bytes:
         """The whole graph as N-Triples."""
 
-    def rdflib_graph(self) -> Graph:
+    def rdflib_graph(self) -> "Graph":
         """The whole graph as an rdflib Graph (a copy, except for the memory backend's own)."""
         graph = loading.parse_files([])
         graph.parse(data=self.ntriples().decode("utf-8"), format="nt")
@@ -118,7 +122,7 @@ class MemoryBackend(Backend):
     True
     """
 
-    def __init__(self, graph: Graph, location: str = "memory", files: Iterable[Path] = (), *,
+    def __init__(self, graph: "Graph", location: str = "memory", files: Iterable[Path] = (), *,
                  timeout: float = DEFAULT_TIMEOUT):
         self.graph = graph
         self.location = location
@@ -130,9 +134,7 @@ class MemoryBackend(Backend):
         if _graph_patterns(prepared.algebra):
             raise BadQuery("query: GRAPH clauses need named graphs, which the memory backend has none of "
                            "(use --backend oxigraph, where the graph is the default graph)")
-        result = self.graph.query(prepared)
-        result.bindings  # rdflib evaluates lazily: evaluate now, within the caller's time limit
-        return result
+        return _from_rdflib_result(self.graph.query(prepared))  # evaluated now, within the caller's time limit
 
     def triple_count(self) -> int:
         return len(self.graph)
@@ -140,7 +142,7 @@ class MemoryBackend(Backend):
     def ntriples(self) -> bytes:
         return self.graph.serialize(format="nt", encoding="utf-8")
 
-    def rdflib_graph(self) -> Graph:
+    def rdflib_graph(self) -> "Graph":
         return self.graph
 
 
@@ -155,46 +157,29 @@ def _graph_patterns(node) -> bool:
 
 
 # ---------------------------------------------------------------------- converting terms
-def _to_rdflib(term):
-    """A pyoxigraph term as the rdflib term the memory backend would give."""
+def _from_rdflib_result(result) -> Result:
+    """rdflib's answer as kg's :class:`~kg.terms.Result`, so that every backend answers alike."""
+    if result.type == "ASK":
+        return Result.ask(result.askAnswer)
+    if result.type == "SELECT":
+        names = [str(v) for v in result.vars]
+        return Result.select(names, ([from_rdflib(row.get(v)) for v in result.vars] for row in result.bindings))
+    return Result.graph(((from_rdflib(s), from_rdflib(p), from_rdflib(o)) for s, p, o in result.graph), result.type)
+
+
+def _from_oxigraph(term):
+    """A pyoxigraph term as a kg term (the same one the memory backend gives)."""
     import pyoxigraph as ox
 
     if term is None:
         return None
     if isinstance(term, ox.NamedNode):
-        return URIRef(term.value)
+        return IRI(term.value)
     if isinstance(term, ox.BlankNode):
-        return BNode(term.value)
+        return BlankNode(term.value)
     if term.language:
-        return Literal(term.value, lang=term.language)
-    datatype = term.datatype.value
-    return Literal(term.value, datatype=None if datatype in (_XSD_STRING, _LANG_STRING) else URIRef(datatype))
-
-
-def _select_result(variables: list[str], rows: Iterable[dict]) -> Result:
-    result = Result("SELECT")
-    result.vars = [Variable(v) for v in variables]
-    result.bindings = list(rows)
-    return result
-
-
-def _ask_result(answer: bool) -> Result:
-    result = Result("ASK")
-    result.askAnswer = answer
-    return result
-
-
-def _graph_result(graph: Graph, kind: str = "CONSTRUCT") -> Result:
-    result = Result(kind)
-    result.graph = graph
-    return result
-
-
-def _new_graph() -> Graph:
-    graph = Graph()
-    for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
-    return graph
+        return Literal(term.value, language=term.language)
+    return Literal(term.value, term.datatype.value)
 
 
 # ---------------------------------------------------------------------- Oxigraph, embedded
@@ -312,8 +297,46 @@ def described_resources(paths: Iterable[Path]) -> set[str] | None:
     return found
 
 
+@dataclass(frozen=True)
+class LoadedFile:
+    """One file the graph was loaded from, where it came from, and how many triples it holds."""
+
+    path: str
+    kind: str  # shipped, extension, import, KG_DATA or --data
+    triples: int
+
+    def to_dict(self) -> dict:
+        return {"path": self.path, "kind": self.kind, "triples": self.triples}
+
+
+def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str | None = None) -> list[LoadedFile]:
+    """Each of ``files`` (as the graph loaded them) with its kind and triple count.
+
+    >>> [(f.kind, Path(f.path).name) for f in loaded_files(loading.data_files(env=""), env="")][:2]
+    [('shipped', 'curated.ttl'), ('shipped', 'schema.ttl')]
+    """
+
+    def resolved(paths):
+        return {Path(p).resolve() for p in paths}
+
+    kinds = [
+        ("shipped", resolved(loading.ontology_dir().glob("*.ttl"))),
+        ("extension", resolved(loading.extensions_dir().glob("*.ttl"))),
+        ("import", resolved(loading.imported_files())),
+        ("KG_DATA", resolved(loading.env_files(env))),
+    ]
+    answer = []
+    for path in files:
+        path = Path(path).resolve()
+        kind = next((name for name, members in kinds if path in members), "--data")
+        answer.append(LoadedFile(str(path), kind, file_triples(path)))
+    return answer
+
+
 def _load_error(path: Path, error: Exception) -> BadData:
     """The message the memory backend gives for a bad file, so that both backends agree."""
+    from rdflib import Graph
+
     try:
         loading.parse_into(Graph(), path)
     except BadData as reference:
@@ -469,17 +492,13 @@ class OxigraphBackend(Backend):
         except OSError as error:
             raise BadData(f"{self.location}: cannot read the cached store: {error} (delete that folder to rebuild it)") from None
         if isinstance(answer, ox.QueryBoolean):
-            return _ask_result(bool(answer))
+            return Result.ask(bool(answer))
         if isinstance(answer, ox.QuerySolutions):
             names = [v.value for v in answer.variables]
-            return _select_result(names, (
-                {Variable(name): _to_rdflib(value) for name, value in zip(names, solution) if value is not None}
-                for solution in answer
-            ))
-        graph = _new_graph()
-        for triple in answer:
-            graph.add((_to_rdflib(triple.subject), _to_rdflib(triple.predicate), _to_rdflib(triple.object)))
-        return _graph_result(graph)
+            term = _from_oxigraph
+            return Result.select(names, ([term(value) for value in solution] for solution in answer))
+        return Result.graph(((_from_oxigraph(t.subject), _from_oxigraph(t.predicate), _from_oxigraph(t.object))
+                             for t in answer), form(text) or "CONSTRUCT")
 
     def cache_file(self, name: str, version: str) -> Path:
         """A file beside the store, removed with it (see :meth:`Backend.cache_file`)."""
@@ -517,7 +536,7 @@ class OxigraphMemoryBackend(OxigraphBackend):
     True
     """
 
-    def __init__(self, graph: Graph, *, timeout: float = DEFAULT_TIMEOUT):
+    def __init__(self, graph: "Graph", *, timeout: float = DEFAULT_TIMEOUT):
         import pyoxigraph as ox
 
         self.files, self.timeout, self.location = (), timeout, "memory (Oxigraph)"
@@ -536,6 +555,7 @@ class OxigraphMemoryBackend(OxigraphBackend):
 def _to_oxigraph(term):
     """An rdflib term as the pyoxigraph term, blank nodes keeping their ids."""
     import pyoxigraph as ox
+    from rdflib import BNode, URIRef
 
     if isinstance(term, URIRef):
         return ox.NamedNode(term)
@@ -544,7 +564,6 @@ def _to_oxigraph(term):
     if term.language:
         return ox.Literal(term, language=term.language)
     return ox.Literal(term, datatype=ox.NamedNode(term.datatype) if term.datatype else None)
-
 
 
 # ---------------------------------------------------------------------- any SPARQL endpoint
@@ -613,6 +632,11 @@ class EndpointBackend(Backend):
     local = False
 
     def __init__(self, url: str, timeout: float = DEFAULT_TIMEOUT):
+        # What a request needs (50 ms to import), imported now: not within the first query's time
+        # limit, where the supervisor's deadline would pass before the request's own could.
+        import http.client  # noqa: F401
+        import urllib.request  # noqa: F401
+
         self.server = _Server(url)
         self.location = self.url = self.server.shown
         self.timeout = timeout
@@ -725,13 +749,19 @@ class EndpointBackend(Backend):
             return self._results(payload)
         formats = {"application/n-triples": "nt", "text/plain": "nt", "text/turtle": "turtle"}
         if graph_query and content_type in formats:
-            graph = _new_graph()
-            try:
-                graph.parse(data=payload.decode("utf-8"), format=formats[content_type])
-            except Exception:
-                raise self._not_sparql(content_type) from None
-            return _graph_result(graph)
+            return Result.graph(self._triples(payload, formats[content_type]), form(text))
         raise self._not_sparql(content_type)
+
+    def _triples(self, payload: bytes, fmt: str) -> list[tuple]:
+        """The triples of an N-Triples or Turtle reply, read with Oxigraph's parser."""
+        import pyoxigraph as ox
+
+        term = _from_oxigraph
+        try:
+            return [(term(t.subject), term(t.predicate), term(t.object))
+                    for t in ox.parse(payload, format=ox.RdfFormat.N_TRIPLES if fmt == "nt" else ox.RdfFormat.TURTLE)]
+        except (SyntaxError, ValueError, UnicodeDecodeError):
+            raise self._not_sparql({"nt": "application/n-triples", "turtle": "text/turtle"}[fmt]) from None
 
     def _not_sparql(self, content_type: str) -> EndpointError:
         return EndpointError(
@@ -743,37 +773,36 @@ class EndpointBackend(Backend):
         try:
             answer = json.loads(payload)
             if "boolean" in answer:
-                return _ask_result(bool(answer["boolean"]))
+                return Result.ask(bool(answer["boolean"]))
             names = answer["head"]["vars"]
-            rows = [
-                {Variable(name): _json_term(value) for name, value in row.items()}
-                for row in answer["results"]["bindings"]
-            ]
+            rows = [[_json_term(row[name]) if name in row else None for name in names]
+                    for row in answer["results"]["bindings"]]
         except (ValueError, KeyError, TypeError, AttributeError):
             raise self._not_sparql("malformed JSON") from None
-        return _select_result(names, rows)
+        return Result.select(names, rows)
 
     def triple_count(self) -> int:
         rows = list(self.query(PROLOGUE + "SELECT (COUNT(*) AS ?n) WHERE { ?s ?p ?o }"))
         return int(rows[0][0]) if rows else 0
 
     def ntriples(self) -> bytes:
-        result = self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }")
-        return result.graph.serialize(format="nt", encoding="utf-8")
+        return self.query("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }").ntriples()
 
 
 def _json_term(value: dict):
     kind = value["type"]
     if kind == "uri":
-        return URIRef(value["value"])
+        return IRI(value["value"])
     if kind == "bnode":
-        return BNode(value["value"])
+        return BlankNode(value["value"])
+    if not isinstance(value["value"], str):
+        raise TypeError("a term's value is text")
     if "xml:lang" in value:
-        return Literal(value["value"], lang=value["xml:lang"])
+        return Literal(value["value"], language=value["xml:lang"])
     datatype = value.get("datatype")
     if datatype == _XSD_BOOLEAN and value["value"] in ("1", "0"):  # Virtuoso's form; the canonical one is true/false
         return Literal(value["value"] == "1")
-    return Literal(value["value"], datatype=URIRef(datatype) if datatype and datatype != _XSD_STRING else None)
+    return Literal(value["value"], datatype)
 
 
 # ---------------------------------------------------------------------- the one entry point

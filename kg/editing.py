@@ -32,10 +32,12 @@ from rdflib.compare import isomorphic
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
 from . import loading
+from .backends import LoadedFile, loaded_files  # noqa: F401  (kg sources' listing, beside file_triples)
 from .errors import AmbiguousEntity, BadData, RefusedEdit, UnknownEntity
 from .fileio import atomic_write, remove_stale_temporaries
 from .model import ADDABLE_KINDS, STATUSES, Entity
-from .namespaces import FB, PREFIXES, SRC, curie, expand_curie
+from .namespaces import PREFIXES, curie, expand_curie
+from .rdflib_namespaces import FB, SRC
 from .resolve import normalise
 from .turtle import (FILE_PREFIXES, HEADER, axiom_block, axioms_of, is_pn_local, is_relation, missing_prefixes,
                      prefix_lines, render_entity, render_file, subject_block, term)
@@ -90,47 +92,9 @@ class Edit:
         return f"{self.action} {what} {where} {self.file}{extra}"
 
 
-@dataclass(frozen=True)
-class LoadedFile:
-    """One file the graph was loaded from, where it came from, and how many triples it holds."""
-
-    path: str
-    kind: str  # shipped, extension, import, KG_DATA or --data
-    triples: int
-
-    def to_dict(self) -> dict:
-        return {"path": self.path, "kind": self.kind, "triples": self.triples}
-
-
 def default_file() -> Path:
     """Where ``kg add`` writes without ``--to``: ``local.ttl`` in the extensions folder."""
     return loading.extensions_dir() / "local.ttl"
-
-
-# ---------------------------------------------------------------------- kg sources
-def loaded_files(files: Iterable[Path], data: Iterable[Path] = (), *, env: str | None = None) -> list[LoadedFile]:
-    """Each of ``files`` (as the graph loaded them) with its kind and triple count.
-
-    >>> [(f.kind, Path(f.path).name) for f in loaded_files(loading.data_files(env=""), env="")][:2]
-    [('shipped', 'curated.ttl'), ('shipped', 'schema.ttl')]
-    """
-    from .backends import file_triples
-
-    def resolved(paths):
-        return {Path(p).resolve() for p in paths}
-
-    kinds = [
-        ("shipped", resolved(loading.ontology_dir().glob("*.ttl"))),
-        ("extension", resolved(loading.extensions_dir().glob("*.ttl"))),
-        ("import", resolved(loading.imported_files())),
-        ("KG_DATA", resolved(loading.env_files(env))),
-    ]
-    answer = []
-    for path in files:
-        path = Path(path).resolve()
-        kind = next((name for name, members in kinds if path in members), "--data")
-        answer.append(LoadedFile(str(path), kind, file_triples(path)))
-    return answer
 
 
 # ---------------------------------------------------------------------- the change protocol
@@ -170,7 +134,7 @@ class _Workspace:
         """The classes of ``node`` and their superclasses (its types in the imports included)."""
         types = set(self.graph.objects(node, RDF.type))
         if self.imported:
-            types |= {row["class"] for row in self.kg.select("classes_of", entity=node)}
+            types |= {URIRef(row["class"]) for row in self.kg.select("classes_of", entity=node)}
         found = set()
         for cls in types:
             found.update(self.graph.transitive_objects(cls, RDFS.subClassOf))
@@ -288,6 +252,11 @@ NAME_LIMIT = 300
 TEXT_LIMIT = 5000
 
 
+def _node(entity: Entity) -> URIRef:
+    """The entity's IRI as an rdflib term, for the rdflib graphs an edit works on."""
+    return URIRef(entity.iri)
+
+
 def _check_text(text: str, what: str, limit: int) -> str:
     """``text`` itself, refused when it is too long or holds control characters (a newline, say)."""
     shown = text if len(text) <= 60 else text[:57] + "..."
@@ -387,6 +356,7 @@ def add_entity(kind: str, label: str, *, synonyms: Iterable[str] = (), identifie
     external = []
     for match in matches:
         iri = expand_curie(_check_text(match, "--match", NAME_LIMIT))
+        iri = URIRef(iri) if iri is not None else None
         if iri is None or curie(str(iri)).split(":")[0] not in ("HP", "OMIM", "ORPHA") or not _IDENTIFIER.match(curie(str(iri))):
             raise RefusedEdit(f"--match {match!r} is not an HPO, OMIM or Orphanet CURIE such as HP:0012378")
         external.append(iri)
@@ -465,10 +435,10 @@ def _relation(kg, name: str) -> Entity:
 def _check_ends(work: _Workspace, subject: Entity, relation: Entity, obj: Entity) -> None:
     kg = work.kg
     for row in kg.select("relation_domains"):
-        if row.property != relation.ref:
+        if row.property != relation.iri:
             continue
         end = subject if str(row.end) == "subject" else obj
-        if row["class"] not in work.classes(end.ref):
+        if URIRef(row["class"]) not in work.classes(_node(end)):
             need = kg.entity(row["class"]).label
             raise RefusedEdit(
                 f"{end.label} ({end.id}, a {end.kind or 'thing without a class'}) cannot be the {row.end} of "
@@ -544,28 +514,28 @@ def add_relation(subject: str, predicate: str, object: str, *, sources: Iterable
         kg = work.kg
         s, o = kg.resolve(subject), kg.resolve(object)
         relation = _relation(kg, predicate)
-        narrower = sorted(kg.entity(p).label for p in work.graph.subjects(RDFS.subPropertyOf, relation.ref))
+        narrower = sorted(kg.entity(p).label for p in work.graph.subjects(RDFS.subPropertyOf, _node(relation)))
         if narrower:
             raise RefusedEdit(f"'{relation.label}' ({relation.id}) groups other relations and cannot be claimed "
                               f"itself: use one of {', '.join(narrower)}")
         _check_ends(work, s, relation, o)
-        if work.says((s.ref, relation.ref, o.ref)):
+        if work.says((_node(s), _node(relation), _node(o))):
             raise RefusedEdit(f"the graph already says {s.label} {relation.label} {o.label} "
                               f"(see `kg show {s.id}`); kg add does not duplicate claims")
         triples, new_sources = Graph(), []
         cited = [_source(kg, work.graph, text, triples, new_sources) for text in sources]
-        triples.add((s.ref, relation.ref, o.ref))
+        triples.add((_node(s), _node(relation), _node(o)))
         axiom = BNode()
-        for p, value in [(RDF.type, OWL.Axiom), (OWL.annotatedSource, s.ref), (OWL.annotatedProperty, relation.ref),
-                         (OWL.annotatedTarget, o.ref), (FB.evidenceStatus, FB[status])]:
+        for p, value in [(RDF.type, OWL.Axiom), (OWL.annotatedSource, _node(s)), (OWL.annotatedProperty, _node(relation)),
+                         (OWL.annotatedTarget, _node(o)), (FB.evidenceStatus, FB[status])]:
             triples.add((axiom, p, value))
         for source in cited:
-            triples.add((axiom, FB.source, source.ref))
+            triples.add((axiom, FB.source, _node(source)))
         if note:
             triples.add((axiom, RDFS.comment, Literal(note)))
         prefixes = {p: str(PREFIXES[p]) for p in FILE_PREFIXES}
-        block = "".join(subject_block(triples, made.ref, prefixes) + "\n" for made in new_sources)
-        block += f"{term(s.ref, prefixes)} {term(relation.ref, prefixes)} {term(o.ref, prefixes)} .\n"
+        block = "".join(subject_block(triples, _node(made), prefixes) + "\n" for made in new_sources)
+        block += f"{term(_node(s), prefixes)} {term(_node(relation), prefixes)} {term(_node(o), prefixes)} .\n"
         block += axiom_block(triples, axiom, prefixes)
         return _append(work, block), work.target.graph + triples, Edit(
             "added", str(work.path), s, relation, o, tuple(new_sources))
@@ -616,18 +586,18 @@ def remove_entity(name: str, *, from_file: Path | str | None = None, data: Itera
     """
     g = _whole_graph(data, env)
     entity = g.resolve(name)
-    holders, shipped = _locate(data, env, (entity.ref, RDF.type, None))
+    holders, shipped = _locate(data, env, (_node(entity), RDF.type, None))
     path = _home_file(f"{entity.label} ({entity.id})", holders, shipped, Path(from_file) if from_file else None)
 
     def make(work: _Workspace):
         file = work.target.graph
-        if (entity.ref, None, None) not in file:
+        if (_node(entity), None, None) not in file:
             raise RefusedEdit(f"{work.path} says nothing about {entity.label} ({entity.id}): name the file with --from")
         removed, also = Graph(), []
-        for triple in file.triples((entity.ref, None, None)):
+        for triple in file.triples((_node(entity), None, None)):
             removed.add(triple)
         for s, p, o in list(file):
-            if (s == entity.ref or o == entity.ref) and is_relation(work.graph, p):
+            if (s == _node(entity) or o == _node(entity)) and is_relation(work.graph, p):
                 removed.add((s, p, o))
                 for axiom in axioms_of(file, s, p, o):
                     for triple in file.triples((axiom, None, None)):
@@ -635,7 +605,7 @@ def remove_entity(name: str, *, from_file: Path | str | None = None, data: Itera
                 also.append(f"{curie(str(s))} {curie(str(p))} {curie(str(o))}")
         elsewhere = [
             f"{curie(str(s))} {curie(str(p))} {curie(str(o))}" for parsed in work.base
-            for s, p, o in parsed.graph if (s == entity.ref or o == entity.ref) and p != RDF.type
+            for s, p, o in parsed.graph if (s == _node(entity) or o == _node(entity)) and p != RDF.type
             and not isinstance(s, BNode)
         ]
         if elsewhere:
@@ -653,7 +623,7 @@ def remove_relation(subject: str, predicate: str, object: str, *, from_file: Pat
     g = _whole_graph(data, env)
     s, o = g.resolve(subject), g.resolve(object)
     relation = _relation(g, predicate)
-    holders, shipped = _locate(data, env, (s.ref, relation.ref, o.ref))
+    holders, shipped = _locate(data, env, (_node(s), _node(relation), _node(o)))
     claim = f"the claim {s.label} {relation.label} {o.label}"
     if not holders and not shipped:
         raise RefusedEdit(f"the graph does not say {s.label} {relation.label} {o.label} (see `kg show {s.id}`)")
@@ -661,11 +631,11 @@ def remove_relation(subject: str, predicate: str, object: str, *, from_file: Pat
 
     def make(work: _Workspace):
         file = work.target.graph
-        if (s.ref, relation.ref, o.ref) not in file:
+        if (_node(s), _node(relation), _node(o)) not in file:
             raise RefusedEdit(f"{work.path} does not make {claim}: name the file that does with --from")
         removed = Graph()
-        removed.add((s.ref, relation.ref, o.ref))
-        for axiom in axioms_of(file, s.ref, relation.ref, o.ref):
+        removed.add((_node(s), _node(relation), _node(o)))
+        for axiom in axioms_of(file, _node(s), _node(relation), _node(o)):
             for triple in file.triples((axiom, None, None)):
                 removed.add(triple)
         remaining = file - removed

@@ -1,17 +1,15 @@
 """The knowledge graph: loading, resolving names, and answering relationship questions.
 
 This is the product's core. The command line, the HTML export and the tests all go through
-:class:`KnowledgeGraph`; every answer is a plain dataclass from :mod:`kg.model`.
+:class:`KnowledgeGraph`; every answer is a plain dataclass from :mod:`kg.model`, and a
+query's answer a :class:`kg.terms.Result` of kg's own terms (rdflib is imported only for
+the rdflib memory backend and :attr:`KnowledgeGraph.rdf`).
 """
 
 from collections.abc import Iterable, Mapping
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING
-
-from rdflib import Graph, Literal, URIRef
-from rdflib.query import Result
-from rdflib.term import Identifier
 
 from . import loading, sparql
 from .backends import Backend, MemoryBackend, described_resources, get_backend
@@ -38,9 +36,11 @@ from .model import (
 )
 from .namespaces import FB, curie, expand_curie
 from .resolve import NameIndex, normalise
+from .terms import IRI, Literal, Result, Term
 
 if TYPE_CHECKING:
     import networkx as nx
+    from rdflib import Graph
 
     from .reasoning import Comparison, Differential
     from .text import Span
@@ -90,8 +90,9 @@ class KnowledgeGraph:
     ['brain fog', 'depression', 'fatigue', 'myalgia']
     """
 
-    def __init__(self, graph: Graph | Backend):
-        self.backend: Backend = MemoryBackend(graph) if isinstance(graph, Graph) else graph
+    def __init__(self, graph: "Graph | Backend"):
+        """A graph over ``graph``: a :class:`~kg.backends.Backend`, or an rdflib Graph (read by the memory backend)."""
+        self.backend: Backend = graph if isinstance(graph, Backend) else MemoryBackend(graph)
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -119,13 +120,13 @@ class KnowledgeGraph:
         return cls(store)
 
     @cached_property
-    def rdf(self) -> Graph:
+    def rdf(self) -> "Graph":
         """The whole graph as an rdflib Graph (copied out of the store unless that is rdflib's)."""
         return self.backend.rdflib_graph()
 
     # ------------------------------------------------------------------ running queries
-    def select(self, name: str, /, bounded: bool = True, **bindings: "Identifier | Iterable[Identifier]") -> Result:
-        """Run the shipped query ``name`` with ``bindings`` bound as RDF terms.
+    def select(self, name: str, /, bounded: bool = True, **bindings: "Term | Iterable[Term]") -> Result:
+        """Run the shipped query ``name`` with ``bindings`` bound as RDF terms (:mod:`kg.terms`, or rdflib's).
 
         A parameter bound to a collection of terms takes each of them in turn. Every backend
         binds them alike (:func:`kg.sparql.bind`): a VALUES block opening the WHERE group.
@@ -138,10 +139,13 @@ class KnowledgeGraph:
     def query(self, text: str, params: "Mapping[str, sparql.Binding] | None" = None, *, where: str = "query") -> Result:
         """Run a read-only SPARQL query given as text, binding ``params`` as RDF terms (see :func:`kg.sparql.bind`).
 
+        The answer is a :class:`kg.terms.Result`: rows of kg's terms, an ASK's ``answer`` or
+        a CONSTRUCT's ``triples``, the same on every backend.
+
         >>> g = KnowledgeGraph.load()
         >>> rows = g.query("SELECT ?s WHERE { ?c fb:hasSymptom ?s }", {"c": g.resolve("fibromyalgia").ref})
-        >>> len(rows) > 5
-        True
+        >>> len(rows) > 5, rows.vars, type(next(iter(rows)).s).__name__
+        (True, ['s'], 'IRI')
         """
         sparql.prepare(text, where)  # refuses updates and SERVICE, says where a syntax error is
         with running(f"query {where}" if where != "query" else "the query", self.timeout):
@@ -214,8 +218,8 @@ class KnowledgeGraph:
     def _rows(self, classes: Mapping[str, str | None], resources: "Iterable[str] | None" = None):
         """The instance and name rows of :meth:`_name_rows`, of every resource or of ``resources``."""
         # Bound to the resources, their classes are kept here: Oxigraph joins two VALUES slowly.
-        bound = ({"class": [URIRef(c) for c in sorted(classes)]} if resources is None
-                 else {"entity": [URIRef(iri) for iri in sorted(resources)]})
+        bound = ({"class": [IRI(c) for c in sorted(classes)]} if resources is None
+                 else {"entity": [IRI(iri) for iri in sorted(resources)]})
         instances = [(str(r.entity), str(r.label), str(r["class"])) for r in self.select("instances", **bound)]
         names = [(str(r.entity), str(r.name), str(r.kind))
                  for r in self.select("entity_names", **({} if resources is None else bound))]
@@ -236,7 +240,7 @@ class KnowledgeGraph:
             for row in self.select("relations")
         }
 
-    def entity(self, iri: str | Identifier) -> Entity:
+    def entity(self, iri: "str | Term") -> Entity:
         """The entity (or relation) with this IRI; an IRI the graph does not describe gets its CURIE as label."""
         key = str(iri)
         found = self._entities.get(key) or self._relations.get(key)
@@ -244,7 +248,7 @@ class KnowledgeGraph:
             return found
         if isinstance(iri, Literal):
             return Entity(key, key, "literal", key)
-        label = next((row.label for row in self.select("label_of", entity=URIRef(key))), None)
+        label = next((row.label for row in self.select("label_of", entity=IRI(key))), None)
         return Entity(curie(key), str(label) if label is not None else curie(key), "", key)
 
     def entities(self) -> list[Entity]:
@@ -327,7 +331,7 @@ class KnowledgeGraph:
             claims.append(
                 Claim(
                     subject=self.entity(s),
-                    predicate=self.entity(URIRef(p)),
+                    predicate=self.entity(IRI(p)),
                     object=self.entity(o),
                     status=status,
                     sources=tuple(sorted((self.entity(x) for x in found["sources"]), key=lambda e: e.id)),
@@ -337,8 +341,8 @@ class KnowledgeGraph:
             )
         return claims
 
-    def claims(self, subject: "EntityRef | URIRef | None" = None, predicate: "str | Iterable[str] | None" = None,
-               object: "EntityRef | URIRef | None" = None, *, min_status: str = "any", by: str = "object") -> list[Claim]:
+    def claims(self, subject: "EntityRef | IRI | None" = None, predicate: "str | Iterable[str] | None" = None,
+               object: "EntityRef | IRI | None" = None, *, min_status: str = "any", by: str = "object") -> list[Claim]:
         """The claims with this subject, relation and object (any of them left open), with provenance.
 
         This is the one way the library asks for claims. ``subject`` and ``object`` are
@@ -364,8 +368,10 @@ class KnowledgeGraph:
         found = self._claims(self.select("claims", **bindings), self.select("claim_triples", **bindings))
         return by_strength(at_least(found, min_status), by)
 
-    def _ref(self, entity: "EntityRef | URIRef") -> URIRef:
-        return entity if isinstance(entity, URIRef) else self.resolve(entity).ref
+    def _ref(self, entity: "EntityRef | IRI") -> IRI:
+        if isinstance(entity, Entity) or type(entity) is str:
+            return self.resolve(entity).ref
+        return IRI(entity)  # an IRI already, kg's or rdflib's
 
     def relations(self) -> list[Entity]:
         """Every claim-carrying relation (a sub-property of fb:relation), in id order.
@@ -389,22 +395,22 @@ class KnowledgeGraph:
     def _relation_names(self) -> dict[str, dict[str, int]]:
         """Each normalised relation name, with the relations it names and how (0 a label, 1 a synonym)."""
         names: dict[str, dict[str, int]] = {}
-        for row in self.select("relation_names", property=[URIRef(iri) for iri in self._relations]):
+        for row in self.select("relation_names", property=[IRI(iri) for iri in self._relations]):
             rank = 0 if str(row.kind) == "label" else 1
             found = names.setdefault(normalise(str(row.name)), {})
             found[str(row.property)] = min(rank, found.get(str(row.property), rank))
         return names
 
-    def _relation_iri(self, predicate: str) -> URIRef:
+    def _relation_iri(self, predicate: str) -> IRI:
         iri = str(expand_curie(predicate.strip()) or predicate.strip().strip("<>"))
         if iri in self._relations:
-            return URIRef(iri)
+            return IRI(iri)
         found = self._relation_names.get(normalise(predicate), {})
         if found:
             best = min(found.values())
             winners = sorted(iri for iri, rank in found.items() if rank == best)
             if len(winners) == 1:
-                return URIRef(winners[0])
+                return IRI(winners[0])
             raise AmbiguousEntity(f"relation {predicate!r} could be {', '.join(curie(w) for w in winners)}: give its CURIE")
         known = ", ".join(sorted(r.label for r in self._relations.values()))
         raise UnknownEntity(f"unknown relation {predicate!r} (known: {known})")
@@ -550,9 +556,9 @@ class KnowledgeGraph:
             if not 0 < proportion <= 1:
                 continue
             answer.append((proportion, Claim(
-                subject=self.entity(URIRef(subject)), predicate=relation, object=Entity(value, value, "literal", value),
+                subject=self.entity(IRI(subject)), predicate=relation, object=Entity(value, value, "literal", value),
                 status=max((s.rsplit("#", 1)[-1] for s in parts["status"]), key=status_rank, default="unknown"),
-                sources=tuple(sorted((self.entity(URIRef(s)) for s in parts["source"]), key=lambda e: e.id)),
+                sources=tuple(sorted((self.entity(IRI(s)) for s in parts["source"]), key=lambda e: e.id)),
                 note=" ".join(sorted(parts["note"])) or None,
             )))
         kept = {id(claim) for claim in at_least([c for _, c in answer], min_status)}
@@ -637,22 +643,22 @@ class KnowledgeGraph:
 
         from .algorithms import edges_between
 
-        causal = [URIRef(str(row.property)) for row in self.select("causal_relations")]
+        causal = [IRI(row.property) for row in self.select("causal_relations")]
         G = nx.MultiDiGraph()
         def step_out(nodes: set) -> list[tuple[str, str, str]]:
             # One query per node, the node bound as a single term: Oxigraph starts from it.
             return [
                 (node, str(row.predicate), str(row.object))
                 for node in sorted(nodes)
-                for row in self.select("causal_links", subject=URIRef(node), predicate=causal)
-                if isinstance(row.object, URIRef)
+                for row in self.select("causal_links", subject=IRI(node), predicate=causal)
+                if isinstance(row.object, IRI)
             ]
 
         kept = edges_between(start.iri, end.iri, step_out, max_length)
         claims = []
         for subject in sorted({u for u, _, _ in kept}):
-            predicates = sorted({URIRef(p) for u, p, _ in kept if u == subject})
-            claims += self.claims(subject=URIRef(subject), predicate=predicates)
+            predicates = sorted({IRI(p) for u, p, _ in kept if u == subject})
+            claims += self.claims(subject=IRI(subject), predicate=predicates)
         for claim in at_least(claims, min_status):
             if (claim.subject.iri, claim.predicate.iri, claim.object.iri) not in kept:
                 continue
@@ -709,7 +715,7 @@ class KnowledgeGraph:
 
     def _count(self) -> Stats:
         counts = [Count("class", self.entity(row["class"]), int(row["count"])) for row in self.select("class_counts")]
-        relations = [URIRef(iri) for iri in sorted(self._relations)]
+        relations = [IRI(iri) for iri in sorted(self._relations)]
         counts += [Count("relation", self.entity(row.property), int(row["count"]))
                    for row in self.select("relation_counts", property=relations)]
         counts += [Count("status", self.entity(row.status), int(row["count"])) for row in self.select("claims_by_status")]

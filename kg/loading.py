@@ -9,11 +9,13 @@ variable (a path list), then the files given with ``--data``. A directory stands
 
 import os
 from pathlib import Path
-
-from rdflib import Graph
+from typing import TYPE_CHECKING
 
 from .errors import BadData
 from .namespaces import PREFIXES
+
+if TYPE_CHECKING:
+    from rdflib import Graph
 
 __all__ = [
     "kg_home", "data_dir", "cache_dir", "ontology_dir", "extensions_dir", "imports_dir", "imported_files",
@@ -141,7 +143,7 @@ def env_files(env: str | None = None) -> list[Path]:
     return [file for part in env.split(os.pathsep) if part.strip() for file in _expand(Path(part))]
 
 
-def parse_into(graph: Graph, path: Path) -> None:
+def parse_into(graph: "Graph", path: Path) -> None:
     """Parse the Turtle or N-Triples file ``path`` into ``graph``; a bad file is one :class:`BadData` line."""
     try:
         graph.parse(path, format="nt" if path.suffix == ".nt" else "turtle")
@@ -156,14 +158,16 @@ def parse_into(graph: Graph, path: Path) -> None:
         raise BadData(f"{where}: invalid Turtle: {why} (fix the file at that line)") from None
 
 
-def parse_files(files: list[Path]) -> Graph:
+def parse_files(files: list[Path]) -> "Graph":
     """Parse ``files`` into one rdflib Graph with the project's prefixes bound.
 
     Raises :class:`~kg.errors.BadData` naming the file and line of the first error.
     """
+    from rdflib import Graph
+
     graph = Graph()
     for prefix, namespace in PREFIXES.items():
-        graph.bind(prefix, namespace, override=True)
+        graph.bind(prefix, str(namespace), override=True)
     for path in files:
         parse_into(graph, path)
     return graph

@@ -134,10 +134,10 @@ class Entity:
 
     @property
     def ref(self):
-        """The entity's IRI as an rdflib term, ready to bind in a query."""
-        from rdflib import URIRef
+        """The entity's IRI as a :class:`kg.terms.IRI`, ready to bind in a query."""
+        from .terms import IRI
 
-        return URIRef(self.iri)
+        return IRI(self.iri)
 
     def to_dict(self) -> dict:
         return {"id": self.id, "label": self.label, "kind": self.kind}

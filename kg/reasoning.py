@@ -64,12 +64,11 @@ import weakref
 from collections import defaultdict, deque
 from dataclasses import dataclass
 
-from rdflib import URIRef
-
 from .errors import BadQuery, EmptyResult, NotASymptom
 from .model import DIAGNOSTIC_RELATIONS, Chain, Claim, Entity, SharedSymptoms, at_least, status_rank
 from .model import by_strength
 from .namespaces import FB
+from .terms import IRI as URIRef  # kg's own IRI: the read path imports no rdflib
 
 __all__ = [
     "DEFAULT_FREQUENCY",

@@ -17,11 +17,9 @@ from pathlib import Path
 from collections.abc import Iterable, Mapping
 from typing import TYPE_CHECKING
 
-from rdflib import BNode, Literal, URIRef
-from rdflib.term import Identifier
-
 from .errors import BadQuery, ReadOnlyQuery
-from .namespaces import PREFIXES, expand_curie
+from .namespaces import PREFIXES, XSD, expand_curie
+from .terms import IRI, BlankNode, Literal, Term, from_rdflib
 
 if TYPE_CHECKING:
     from pyparsing import ParseException
@@ -54,11 +52,11 @@ class NamedQuery:
     path: Path
     examples: dict[str, str] = field(default_factory=dict)
 
-    def example_bindings(self) -> dict[str, "Identifier | list[Identifier]"]:
+    def example_bindings(self) -> dict[str, "Term | list[Term]"]:
         """The ``# example`` values as terms, ready for :func:`bind` (a list where several are given).
 
         >>> named_query("causal_links").example_bindings()["subject"]
-        rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#pernicious-anaemia')
+        IRI('https://w3id.org/fibro-b12/kg#pernicious-anaemia')
         """
         bindings: dict = {}
         for name, text in self.examples.items():
@@ -92,13 +90,20 @@ def named_queries() -> dict[str, NamedQuery]:
     return {path.stem: _read(path) for path in sorted(QUERY_DIR.glob("*.rq"))}
 
 
+@cache
 def named_query(name: str) -> NamedQuery:
-    """The shipped query called ``name``; :class:`BadQuery` lists the names when unknown."""
-    try:
-        return named_queries()[name]
-    except KeyError:
-        known = ", ".join(named_queries())
-        raise BadQuery(f"no named query {name!r} (known: {known}; see `kg queries`)") from None
+    """The shipped query called ``name``; :class:`BadQuery` lists the names when unknown.
+
+    Only that query's file is read (a command asks a few of the three dozen).
+
+    >>> named_query("claims").params["subject"]
+    'the entity the claim is about (IRI, optional)'
+    """
+    path = QUERY_DIR / f"{name}.rq"
+    if re.fullmatch(r"\w+", name) and path.is_file():
+        return _read(path)
+    known = ", ".join(named_queries())
+    raise BadQuery(f"no named query {name!r} (known: {known}; see `kg queries`)")
 
 
 def _find(node, name: str) -> list:
@@ -121,8 +126,6 @@ def _uses_service(node) -> bool:
 
 def _unknown_functions(node) -> list[str]:
     """Functions called by IRI that no store of kg implements (XSD casts are the known ones)."""
-    from rdflib.namespace import XSD
-
     return sorted({str(f.iri) for f in _find(node, "Function") if not str(f.iri).startswith(str(XSD))})
 
 
@@ -187,17 +190,17 @@ def prepare(text: str, where: str = "query") -> "Query":
 _NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$")
 
 
-def parse_param(text: str) -> tuple[str, Identifier]:
+def parse_param(text: str) -> tuple[str, Term]:
     """Turn ``NAME=VALUE`` into a variable name and an RDF term.
 
     VALUE is read as: ``<IRI>``; a CURIE of a known prefix (``fb:fibromyalgia``); a number;
     an N3 literal (``"text"@en``, ``"1"^^xsd:integer``); anything else is a plain literal.
 
     >>> parse_param("condition=fb:fibromyalgia")
-    ('condition', rdflib.term.URIRef('https://w3id.org/fibro-b12/kg#fibromyalgia'))
+    ('condition', IRI('https://w3id.org/fibro-b12/kg#fibromyalgia'))
     >>> parse_param("label=fatigue")
-    ('label', rdflib.term.Literal('fatigue'))
-    >>> parse_param("n=3")[1].toPython()
+    ('label', Literal('fatigue'))
+    >>> parse_param("n=3")[1].to_python()
     3
     """
     name, sep, value = text.partition("=")
@@ -219,12 +222,12 @@ def parse_param(text: str) -> tuple[str, Identifier]:
 _NOT_IN_IRI = re.compile(r'[\x00-\x20<>"{}|^`\\]')
 
 
-def _parameter_iri(name: str, text: str, given: str) -> URIRef:
+def _parameter_iri(name: str, text: str, given: str) -> IRI:
     """``text`` as an IRI, refused (naming the parameter) when it is not a valid one."""
     if not text or _NOT_IN_IRI.search(text) or ":" not in text:
         raise BadQuery(f"parameter {name}: {given[:80]!r} is not a valid IRI "
                        "(write <http://...>, or a CURIE such as fb:fibromyalgia)")
-    return URIRef(text)
+    return IRI(text)
 
 
 # "text", "text"@en or "text"^^datatype, the quotes closed (rdflib's from_n3 reads "abc as abc).
@@ -235,6 +238,7 @@ def _literal(name: str, value: str) -> Literal:
     """An N3 literal such as ``"fatigue"@en`` or ``"3"^^xsd:integer``, refused when malformed or ill-typed."""
     import logging
 
+    from rdflib import Literal as RdflibLiteral
     from rdflib.util import from_n3
 
     quiet = logging.getLogger("rdflib.term")
@@ -245,12 +249,12 @@ def _literal(name: str, value: str) -> Literal:
         term = None
     finally:
         quiet.level = level
-    if not isinstance(term, Literal):
+    if not isinstance(term, RdflibLiteral):
         raise BadQuery(f"parameter {name}: {value[:80]!r} is not a valid N3 literal "
                        '(write "text", "text"@en or "3"^^xsd:integer)')
     if term.ill_typed:
         raise BadQuery(f"parameter {name}: {str(term)[:80]!r} is not a valid {term.datatype.n3(_namespace_manager())}")
-    return term
+    return from_rdflib(term)
 
 
 def _number(value: str) -> Literal:
@@ -271,13 +275,11 @@ def _namespace_manager():
 
 # ---------------------------------------------------------------------- binding parameters
 #: What a parameter may be bound to: one RDF term, or a collection of them (each in turn).
-Binding = Identifier | Iterable[Identifier]
+Binding = Term | Iterable[Term]
 
 # Characters an IRI written <...> in SPARQL may not hold (the grammar's IRIREF).
 _IRI_OK = re.compile(r'[^<>"{}|^`\\\x00-\x20]*')
 _LANGUAGE = re.compile(r"[a-zA-Z]+(-[a-zA-Z0-9]+)*")
-_PLAIN = ("http://www.w3.org/2001/XMLSchema#string", "http://www.w3.org/1999/02/22-rdf-syntax-ns#langString")
-_ESCAPES = str.maketrans({"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"})
 
 
 def _iri(value: str, what: str) -> str:
@@ -286,37 +288,39 @@ def _iri(value: str, what: str) -> str:
     return f"<{value}>"
 
 
-def term(value: Identifier, name: str = "parameter") -> str:
+def term(value: Term, name: str = "parameter") -> str:
     """``value`` written as a SPARQL term, ready to stand in a query.
 
     Every character that could end the term is escaped, so a value never becomes query
     text; an IRI holding characters no IRI may hold is refused, and so is a blank node (a
-    blank node in a query is a fresh variable, not that node).
+    blank node in a query is a fresh variable, not that node). An rdflib term is taken too.
 
-    >>> term(URIRef("https://w3id.org/fibro-b12/kg#fatigue"))
+    >>> term(IRI("https://w3id.org/fibro-b12/kg#fatigue"))
     '<https://w3id.org/fibro-b12/kg#fatigue>'
     >>> print(term(Literal('say "hi"\\n } DROP ALL')))
     "say \\"hi\\"\\n } DROP ALL"
-    >>> term(Literal("Müdigkeit", lang="de")), term(Literal(3))
+    >>> term(Literal("Müdigkeit", language="de")), term(Literal(3))
     ('"Müdigkeit"@de', '"3"^^<http://www.w3.org/2001/XMLSchema#integer>')
-    >>> term(URIRef("urn:x> } DROP ALL { <urn:y"))
+    >>> term(IRI("urn:x> } DROP ALL { <urn:y"))
     Traceback (most recent call last):
     ...
     kg.errors.BadQuery: cannot bind ?parameter: 'urn:x> } DROP ALL { <urn:y' is not an IRI (it holds a space or one of <>"{}|^`\\)
     """
     what = f"?{name}"
-    if isinstance(value, URIRef):
+    if not isinstance(value, (IRI, Literal, BlankNode)) and not type(value) is str:
+        try:
+            value = from_rdflib(value)
+        except TypeError:
+            pass
+    if isinstance(value, IRI):
         return _iri(str(value), what)
     if isinstance(value, Literal):
-        text = f'"{str(value).translate(_ESCAPES)}"'
-        if value.language:
-            if not _LANGUAGE.fullmatch(value.language):
-                raise BadQuery(f"cannot bind {what}: {value.language!r} is not a language tag")
-            return f"{text}@{value.language}"
-        if value.datatype is not None and str(value.datatype) not in _PLAIN:
-            return f"{text}^^{_iri(str(value.datatype), what)}"
-        return text
-    if isinstance(value, BNode):
+        if value.language and not _LANGUAGE.fullmatch(value.language):
+            raise BadQuery(f"cannot bind {what}: {value.language!r} is not a language tag")
+        if value.datatype is not None:
+            _iri(value.datatype, what)
+        return value.n3()
+    if isinstance(value, BlankNode):
         raise BadQuery(f"cannot bind {what} to a blank node (bind an IRI or a literal)")
     raise BadQuery(f"cannot bind {what} to {value!r}: not an RDF term")
 
@@ -326,7 +330,7 @@ def _values(bindings: Mapping[str, Binding]) -> str:
     for name, value in bindings.items():
         if not re.fullmatch(r"\w+", name):
             raise BadQuery(f"cannot bind {name!r}: not a SPARQL variable name")
-        terms = [value] if isinstance(value, (Identifier, str)) else list(value)
+        terms = [value] if isinstance(value, (IRI, Literal, BlankNode, str)) else list(value)
         blocks.append(f"VALUES ?{name} {{ {' '.join(term(t, name) for t in terms)} }}")
     return " ".join(blocks)
 
@@ -392,9 +396,9 @@ def bind(text: str, bindings: Mapping[str, Binding]) -> str:
 
     >>> print(bind("SELECT ?s WHERE { ?s rdfs:label ?l FILTER(?l = ?v) }", {"v": Literal("fatigue")}))
     SELECT ?s WHERE { VALUES ?v { "fatigue" }  ?s rdfs:label ?l FILTER(?l = ?v) }
-    >>> print(bind("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": [URIRef("urn:a"), URIRef("urn:b")]}))
+    >>> print(bind("CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o }", {"s": [IRI("urn:a"), IRI("urn:b")]}))
     CONSTRUCT { ?s ?p ?o } WHERE { VALUES ?s { <urn:a> <urn:b> }  ?s ?p ?o }
-    >>> print(bind("DESCRIBE ?s", {"s": URIRef("urn:a")}))
+    >>> print(bind("DESCRIBE ?s", {"s": IRI("urn:a")}))
     DESCRIBE ?s
     WHERE { VALUES ?s { <urn:a> } }
     """

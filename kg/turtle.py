@@ -12,7 +12,8 @@ from collections.abc import Iterable
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, OWL, RDF, RDFS, SKOS
 
-from .namespaces import FB, PREFIXES
+from .namespaces import PREFIXES
+from .rdflib_namespaces import FB
 
 __all__ = [
     "HEADER", "FILE_PREFIXES", "term", "subject_block", "axiom_block", "prefix_lines", "missing_prefixes",

@@ -29,7 +29,9 @@ from rdflib.plugins.parsers.notation3 import RDFSink, SinkParser
 
 from . import loading
 from .errors import BadData, CannotValidate
-from .namespaces import FB, PREFIXES, SRC, curie
+from .namespaces import PREFIXES, curie
+from .rdflib_namespaces import FB, SRC
+from .terms import to_rdflib
 from .resolve import normalise
 
 __all__ = ["Problem", "ParsedFile", "parse_turtle", "validate", "check", "import_context", "closest", "shapes_dir",
@@ -330,20 +332,22 @@ def _shacl(graph: Graph, locate: _Locator, undefined: set[str], names: Graph | N
 def _provenance(kg, graph: Graph, locate: _Locator) -> Iterator[Problem]:
     for row in kg.select("claim_axiom_counts"):
         if int(row.axioms) == 0:
+            s, p, o = (to_rdflib(t) for t in (row.subject, row.predicate, row.object))
             yield Problem(
-                *locate.find(row.subject, row.predicate, row.object),
-                _name(row.subject, graph),
-                f"the claim {_name(row.subject, graph)} {_name(row.predicate, graph)} {_name(row.object, graph)} has no owl:Axiom, so no source or evidence status",
+                *locate.find(s, p, o),
+                _name(s, graph),
+                f"the claim {_name(s, graph)} {_name(p, graph)} {_name(o, graph)} has no owl:Axiom, so no source or evidence status",
                 "add its axiom with fb:source and fb:evidenceStatus (`kg add relation` writes both)", "provenance")
     for row in kg.select("axiom_targets"):
-        if not row.isRelation.toPython():
+        if not row.isRelation.to_python():
             problem, fix = "the axiom annotates a property that is not a claim-carrying relation", "use a relation of ontology/schema.ttl (a sub-property of fb:relation)"
-        elif not row.claimed.toPython():
+        elif not row.claimed.to_python():
             problem, fix = "the axiom annotates a claim the graph does not make", "add the claim triple itself, or fix the axiom's annotatedSource / annotatedProperty / annotatedTarget"
         else:
             continue
-        yield Problem(*locate.best((row.axiom, OWL.annotatedSource, None), (row.axiom, None, None)),
-                      _name(row.axiom, graph), problem, fix, "provenance")
+        axiom = to_rdflib(row.axiom)
+        yield Problem(*locate.best((axiom, OWL.annotatedSource, None), (axiom, None, None)),
+                      _name(axiom, graph), problem, fix, "provenance")
 
 
 def _duplicates(kg, locate: _Locator) -> Iterator[Problem]:

@@ -66,8 +66,9 @@ def test_add_round_trip_through_the_cli_and_the_export(extensions):
     ttl = run_kg("export", "-", "--format", "ttl")
     assert ttl.returncode == 0, ttl.stderr
     exported = Graph().parse(data=ttl.stdout, format="turtle")
-    cfs = expand_curie("fb:chronic-fatigue-syndrome")
-    assert (cfs, expand_curie("fb:hasSymptom"), expand_curie("fb:post-exertional-malaise")) in exported
+    cfs, has_symptom, pem = (URIRef(expand_curie(c)) for c in ("fb:chronic-fatigue-syndrome", "fb:hasSymptom",
+                                                                "fb:post-exertional-malaise"))
+    assert (cfs, has_symptom, pem) in exported
     assert (cfs, RDFS.label, Literal("chronic fatigue syndrome")) in exported
 
     assert run_kg("validate").returncode == 0

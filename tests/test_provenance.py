@@ -13,7 +13,7 @@ from rdflib import OWL, RDF, RDFS, SKOS, URIRef
 
 from conftest import run_kg
 from kg import STATUSES
-from kg.namespaces import FB, HP, OMIM, ORPHA
+from kg.rdflib_namespaces import FB, HP, OMIM, ORPHA
 
 SOURCE = FB.source
 STATUS = FB.evidenceStatus

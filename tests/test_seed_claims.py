@@ -169,7 +169,7 @@ def test_supplementation_advice_is_unsupported_but_treatment_of_deficiency_is_su
 def test_every_condition_states_a_prevalence_or_says_why_not(g):
     """The differential's prior: each curated condition gives a sourced prevalence, or a
     note saying why it gives none (a grouping category, or no checkable figure)."""
-    from kg.namespaces import FB
+    from kg.rdflib_namespaces import FB
     from rdflib import RDF
 
     for condition in g.rdf.subjects(RDF.type, FB.Condition):
@@ -183,7 +183,7 @@ def test_every_condition_states_a_prevalence_or_says_why_not(g):
 
 def test_grouping_categories_are_never_ranked(g):
     """A category without a prevalence has no symptom claims, so it cannot be a candidate."""
-    from kg.namespaces import FB
+    from kg.rdflib_namespaces import FB
 
     for condition in g.rdf.subjects(FB.prevalenceNote, None):
         note = str(g.rdf.value(condition, FB.prevalenceNote))

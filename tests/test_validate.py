@@ -10,7 +10,7 @@ from rdflib.namespace import SH
 
 from conftest import ROOT, run_kg
 from kg import loading
-from kg.namespaces import FB
+from kg.rdflib_namespaces import FB
 from kg.validate import shapes_dir, validate
 
 PREFIXES = """\

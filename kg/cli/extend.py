@@ -72,7 +72,7 @@ def validate(
 @graph_command
 def sources(g, format: FormatOption = OutputFormat.table):
     """The files the graph was loaded from: shipped, extension, import, KG_DATA or --data, with triple counts."""
-    from ..editing import loaded_files
+    from ..backends import loaded_files
 
     emit(
         [f.to_dict() for f in loaded_files(g.files)],

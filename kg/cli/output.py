@@ -4,7 +4,6 @@ A command hands over ``records`` (JSON-shaped dicts) and the ``columns`` a table
 shows; writers are looked up by format name in :data:`WRITERS`.
 """
 
-import csv
 import json
 import sys
 from collections.abc import Callable, Sequence
@@ -52,6 +51,8 @@ def write_json(records, columns: Columns, title: str | None = None) -> None:
 
 
 def write_csv(records, columns: Columns, title: str | None = None) -> None:
+    import csv
+
     writer = csv.writer(sys.stdout, lineterminator="\n")
     writer.writerow([header for header, _ in columns])
     for record in records:

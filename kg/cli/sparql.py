@@ -5,10 +5,10 @@ from pathlib import Path
 from typing import Annotated, Optional
 
 import typer
-from rdflib import Literal, URIRef
 
 from ..errors import BadData, BadQuery, EmptyResult
 from ..namespaces import curie
+from ..terms import IRI, Literal
 from .app import FormatOption, OutputFormat, app, emit, graph_command
 from .output import write
 
@@ -16,7 +16,7 @@ from .output import write
 def _value(term) -> str | None:
     if term is None:
         return None
-    if isinstance(term, URIRef):
+    if isinstance(term, IRI):
         return curie(str(term))
     if isinstance(term, Literal):
         return str(term)
@@ -57,19 +57,19 @@ def query(
     params = {key: terms[0] if len(terms) == 1 else terms for key, terms in params.items()}
     result = g.query(text, params, where=where)
     if result.type == "ASK":
-        answer = bool(result.askAnswer)
+        answer = bool(result.answer)
         typer.echo("true" if answer else "false")
         raise typer.Exit(0 if answer else 1)
     if result.type in ("CONSTRUCT", "DESCRIBE"):
         if format is OutputFormat.csv:
             raise BadQuery(f"a {result.type} query gives triples, not rows: use --format table (Turtle) "
                            "or --format json (JSON-LD), or a SELECT query for CSV")
-        if len(result.graph) == 0:
+        if not result.triples:
             raise EmptyResult("the query constructed no triples")
         rdf_format = "json-ld" if format is OutputFormat.json else "turtle"
-        sys.stdout.write(result.graph.serialize(format=rdf_format))
+        sys.stdout.write(result.rdflib_graph().serialize(format=rdf_format))
         return
-    variables = [str(v) for v in result.vars]
+    variables = list(result.vars)
     records = [{v: _value(row[v]) for v in variables} for row in result]
     hint = ""
     literals = [k for k, v in params.items() if any(isinstance(t, Literal) and not t.datatype for t in
