@@ -453,7 +453,9 @@ def _source(kg, graph: Graph, text: str, new_triples: Graph, new_sources: list[E
     """
     citation_like = bool(re.search(r"\s", text.strip()))  # a new citation: no closest names needed
     try:
-        found = kg.lookup(text) if citation_like else kg.resolve(text)
+        found = kg.lookup(text, kind="source")
+        if found is None and not citation_like:
+            found = kg.resolve(text)  # no source is called so: the error names the closest names
         if found is None:
             raise UnknownEntity(f"unknown source {text!r}")
     except UnknownEntity as error:

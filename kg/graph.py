@@ -43,7 +43,7 @@ if TYPE_CHECKING:
     from rdflib import Graph
 
     from .reasoning import Comparison, Differential
-    from .text import Span
+    from .text import Lexicon, Span
 
 __all__ = ["KnowledgeGraph", "EntityRef"]
 
@@ -93,6 +93,7 @@ class KnowledgeGraph:
     def __init__(self, graph: "Graph | Backend"):
         """A graph over ``graph``: a :class:`~kg.backends.Backend`, or an rdflib Graph (read by the memory backend)."""
         self.backend: Backend = graph if isinstance(graph, Backend) else MemoryBackend(graph)
+        self._lexicons: dict[str, "Lexicon"] = {}  # phrase matchers over one kind of entity (see lookup)
 
     @property
     def files(self) -> tuple[Path, ...]:
@@ -266,21 +267,31 @@ class KnowledgeGraph:
             raise self._names.unknown(name)
         return found
 
-    def lookup(self, name: EntityRef) -> Entity | None:
+    def lookup(self, name: EntityRef, *, kind: str | None = None) -> Entity | None:
         """The entity ``name`` stands for, as :meth:`resolve` finds it, or None when nothing is
         called so (an ambiguous name still raises :class:`~kg.errors.AmbiguousEntity`).
 
-        >>> KnowledgeGraph.load().lookup("no such thing") is None
-        True
+        With ``kind`` (``source``, say) a phrase is matched among the names of that kind of
+        entity only: few, so no lexicon of every name (the HPO's) is built for it.
+
+        >>> g = KnowledgeGraph.load()
+        >>> g.lookup("no such thing") is None, g.lookup("article", kind="source").id
+        (True, 'src:article')
         """
         if isinstance(name, Entity):
             return name
         named = self._names.lookup(name)
         if named is not None:
             return named
-        from .text import lexicon
+        from .text import Lexicon, lexicon
 
-        found = lexicon(self).find(name)  # a phrase: word order, plurals, spellings (kg.text)
+        if kind is None:
+            phrases = lexicon(self)
+        else:
+            phrases = self._lexicons.get(kind)
+            if phrases is None:
+                phrases = self._lexicons[kind] = Lexicon(n for n in self._names.names() if n[0].kind == kind)
+        found = phrases.find(name)  # a phrase: word order, plurals, spellings (kg.text)
         if len(found) > 1:
             labels = tuple(f"{e.label} ({e.id})" for e in found)
             raise AmbiguousEntity(f"{name!r} is ambiguous: it could be {', '.join(labels)}; give the id instead", labels)
