@@ -27,7 +27,7 @@ from typing import BinaryIO
 
 from .errors import BadData
 
-__all__ = ["atomic_write", "atomic_file", "remove_stale_temporaries"]
+__all__ = ["atomic_write", "atomic_file", "remove_stale_temporaries", "read_memo", "write_memo"]
 
 
 def _why(error: OSError) -> str:
@@ -165,3 +165,45 @@ def remove_stale_temporaries(path: Path, older_than: float) -> list[Path]:
             continue
     return removed
 
+
+
+def read_memo(path: Path | None, kind: type = object):
+    """What the pickle at ``path`` holds when it is a ``kind``; None when there is none, it
+    cannot be read, or it holds something else (a file from other code, say).
+
+    A memo is derived data kept beside a store (see :func:`write_memo`): losing one costs time, never an answer.
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_memo(folder / "store-names-1.pickle", {"a": 1}); read_memo(folder / "store-names-1.pickle", dict)
+    {'a': 1}
+    >>> read_memo(folder / "store-names-1.pickle", list) is None, read_memo(folder / "none.pickle") is None
+    (True, True)
+    """
+    import pickle
+
+    if path is None:
+        return None
+    try:
+        with open(path, "rb") as handle:
+            found = pickle.load(handle)
+    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+        return None
+    return found if isinstance(found, kind) else None
+
+
+def write_memo(path: Path, value) -> None:
+    """Pickle ``value`` into ``path``, named NAME-VERSION.pickle, removing NAME's other versions (from other code).
+
+    >>> import tempfile
+    >>> folder = Path(tempfile.mkdtemp())
+    >>> write_memo(folder / "store-names-1.pickle", 1); write_memo(folder / "store-names-2.pickle", 2)
+    >>> sorted(p.name for p in folder.iterdir())
+    ['store-names-2.pickle']
+    """
+    import pickle
+
+    for stale in path.parent.glob(path.name.rsplit("-", 1)[0] + "-*"):
+        if stale != path:
+            stale.unlink(missing_ok=True)
+    atomic_write(path, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))

@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING
 from . import loading, sparql
 from .backends import Backend, MemoryBackend, described_resources, get_backend
 from .errors import AmbiguousEntity, BadData, EmptyResult, NotACondition, UnknownEntity
+from .fileio import read_memo, write_memo
 from .limits import running
 from .model import (
     DIAGNOSTIC_RELATIONS,
@@ -154,70 +155,81 @@ class KnowledgeGraph:
 
     # ------------------------------------------------------------------ entities and names
     @cached_property
-    def _index(self) -> tuple[dict[str, Entity], NameIndex]:
-        """Every entity by IRI and the index of their names.
+    def _names(self) -> NameIndex:
+        """The index of every entity's names (and of every entity, by IRI).
 
-        Building them reads every label in the graph, which takes seconds once the HPO is
-        imported; a backend with a cache (Oxigraph) keeps them beside its store, keyed on
-        the graph's content and this code.
+        Building it reads every label in the graph, which takes a second once the HPO is
+        imported; a backend with a cache (Oxigraph) keeps it beside its store, keyed on the
+        graph's content and this code (with an import, see :meth:`_names_on_base`).
         """
-        import pickle
-
         cache = self.backend.cache_file("names", _index_code())
-        if cache is not None and cache.exists():
-            try:
-                with open(cache, "rb") as handle:
-                    return pickle.load(handle)
-            except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-                pass  # unreadable or from other code: rebuild it
-        classes, instances, names = self._name_rows()
-        entities = _entities_of(classes, instances)
-        index = entities, NameIndex(entities, sorted(names))
-        if cache is not None:
-            _keep(cache, index)
+        layers = self.backend.layers()
+        if layers is not None:
+            return self._names_on_base(*layers, cache)
+        found = read_memo(cache, NameIndex)
+        if found is None:
+            found = self._name_index(self._classes())
+            if cache is not None:
+                write_memo(cache, found)
+        return found
+
+    def _names_on_base(self, base: Path, small: list[Path], cache: Path) -> NameIndex:
+        """The name index of a graph made of an import's base store and small files (see
+        :meth:`kg.backends.Backend.layers`).
+
+        The index of a whole graph is kept beside the base store, with the resources its small
+        files described. A graph with other small files on the same base (after ``kg add``,
+        say) reads again only the resources the small files, then or now, describe, and
+        replaces them in that index; what it read is kept beside its own store. That holds
+        while the classes and their labels stay the same and no small file names a blank node;
+        otherwise the whole graph is read.
+        """
+        here = read_memo(cache)
+        if isinstance(here, NameIndex):  # a graph whose small files name a blank node
+            return here
+        memo = base.parent / f"{base.name}-names-{_index_code()}.pickle"
+        kept = read_memo(memo, tuple)  # (content, classes, described, index)
+        if isinstance(here, tuple) and kept is not None and here[0] == kept[0]:
+            _, changed, entities, names = here
+            kept[3].replace(changed, entities, names)
+            return kept[3]
+        classes = self._classes()
+        described = described_resources(small)
+        if described is None:
+            index = self._name_index(classes)
+            write_memo(cache, index)
+            return index
+        if kept is None or kept[1] != classes:  # every kind label may have changed: read all
+            index = self._name_index(classes)
+            write_memo(memo, (cache.name, classes, described, index))
+            return index
+        content, _, kept_described, index = kept
+        if content == cache.name:
+            return index
+        changed = kept_described | described
+        instances, names = self._rows(classes, changed)
+        entities, names = _entities_of(classes, instances), sorted(names)
+        write_memo(cache, (content, changed, entities, names))
+        index.replace(changed, entities, names)
         return index
 
-    def _name_rows(self) -> tuple[dict[str, str | None], list[tuple[str, str, str]], list[tuple[str, str, str]]]:
-        """What the name index is made of: the entity classes with their labels, every
-        instance as (entity, label, class) and every name as (entity, name, kind).
-
-        With an import, the rows read from the whole graph are kept beside the import's base
-        store. A later graph with other small files on the same base (after ``kg add``, say)
-        reads again only the resources the small files, then or now, say something about:
-        the rest of each row comes from the import alone. That holds while the classes and
-        their labels stay the same and no small file names a blank node; otherwise all is
-        read again.
-        """
-        import pickle
-
+    def _classes(self) -> dict[str, str | None]:
+        """Every entity class, with its label (a class with several is named by the first)."""
         classes: dict[str, str | None] = {}
-        for row in self.select("classes"):  # a class with several labels is named by the first
+        for row in self.select("classes"):
             label = None if row.classLabel is None else str(row.classLabel)
             known = classes.get(str(row["class"]))
             classes[str(row["class"])] = label if known is None else min(known, label or known)
-        layers = self.backend.layers()
-        if layers is None:
-            return classes, *self._rows(classes)
-        base, small = layers
-        described = described_resources(small)
-        memo = base.parent / f"{base.name}-names-{_index_code()}.pickle"
-        try:
-            with open(memo, "rb") as handle:
-                kept_classes, kept_described, instances, names = pickle.load(handle)
-        except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError, ValueError):
-            kept_classes = None
-        if described is not None and kept_classes == classes:
-            changed = kept_described | described
-            fresh_instances, fresh_names = self._rows(classes, changed)
-            return (classes, [r for r in instances if r[0] not in changed] + fresh_instances,
-                    [r for r in names if r[0] not in changed] + fresh_names)
+        return classes
+
+    def _name_index(self, classes: Mapping[str, str | None]) -> NameIndex:
+        """The name index, read from the whole graph."""
         instances, names = self._rows(classes)
-        if described is not None:
-            _keep(memo, (classes, described, instances, names))
-        return classes, instances, names
+        return NameIndex(_entities_of(classes, instances), sorted(names))
 
     def _rows(self, classes: Mapping[str, str | None], resources: "Iterable[str] | None" = None):
-        """The instance and name rows of :meth:`_name_rows`, of every resource or of ``resources``."""
+        """Every instance as (entity, label, class) and every name as (entity, name, kind):
+        of every resource, or of ``resources``."""
         # Bound to the resources, their classes are kept here: Oxigraph joins two VALUES slowly.
         bound = ({"class": [IRI(c) for c in sorted(classes)]} if resources is None
                  else {"entity": [IRI(iri) for iri in sorted(resources)]})
@@ -227,12 +239,8 @@ class KnowledgeGraph:
         return [r for r in instances if r[2] in classes], names
 
     @property
-    def _entities(self) -> dict[str, Entity]:
-        return self._index[0]
-
-    @property
-    def _names(self) -> NameIndex:
-        return self._index[1]
+    def _entities(self) -> Mapping[str, Entity]:
+        return self._names.entities
 
     @cached_property
     def _relations(self) -> dict[str, Entity]:
@@ -740,7 +748,6 @@ class KnowledgeGraph:
         return Stats(self.backend.triple_count(), tuple(counts), files)
 
 
-
 def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
     """``compute()``, kept in the backend's cache beside its store when it has one.
 
@@ -748,7 +755,6 @@ def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
     a store never answers with counts of other content or from other code.
     """
     import hashlib
-    import pickle
 
     digest = hashlib.sha256()
     for path in (Path(__file__), Path(__file__).with_name("model.py"), *(sparql.QUERY_DIR / q for q in queries)):
@@ -756,25 +762,11 @@ def _cached(backend: Backend, name: str, queries: tuple[str, ...], compute):
     cache = backend.cache_file(name, digest.hexdigest()[:16]) if hasattr(backend, "cache_file") else None
     if cache is None:
         return compute()
-    try:
-        with open(cache, "rb") as handle:
-            return pickle.load(handle)
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        pass  # not there yet, or unreadable: compute it again
-    answer = compute()
-    _keep(cache, answer)
-    return answer
-
-
-def _keep(cache: Path, value) -> None:
-    """Pickle ``value`` into ``cache`` (NAME-VERSION.pickle), removing the NAME of other versions: from other code."""
-    import pickle
-
-    from .fileio import atomic_write
-
-    for stale in cache.parent.glob(cache.name.rsplit("-", 1)[0] + "-*"):
-        stale.unlink(missing_ok=True)
-    atomic_write(cache, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+    found = read_memo(cache)
+    if found is None:  # not there yet, or unreadable: compute it again
+        found = compute()
+        write_memo(cache, found)
+    return found
 
 
 def _index_code() -> str:

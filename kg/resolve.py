@@ -71,22 +71,69 @@ class NameIndex:
     """
 
     def __init__(self, entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]):
-        self._entities = entities
+        self._entities = dict(entities)
         self._by_name: dict[str, dict[str, int]] = defaultdict(dict)
         self._display: dict[tuple[str, str], str] = {}
         self._kind: dict[tuple[str, str], int] = {}
-        declared: dict[str, set[str]] = defaultdict(set)
+        self._declared: dict[str, set[str]] = defaultdict(set)  # each entity's exactMatch identifiers
+        self._own: dict[str, str] = {}  # each entity's normalised CURIE and IRI, to it
+        self._learn(entities, names)
+        self._same = _same_concepts(self._own, self._declared)
+
+    def _learn(self, entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]) -> None:
         for iri, entity in entities.items():
             self._add(iri, entity.id, "curie")
             self._add(iri, iri, "curie")
+            self._own[normalise(entity.id)] = iri
+            self._own[normalise(iri)] = iri
         for iri, name, kind in names:
-            if iri not in entities:
+            if iri not in self._entities:
                 continue
             shown = curie(name) if kind == "identifier" else name
             self._add(iri, shown, kind)
             if kind == "identifier":
-                declared[iri].add(normalise(shown))
-        self._same = _same_concepts(entities, declared)
+                self._declared[iri].add(normalise(shown))
+
+    def replace(self, iris: Iterable[str], entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]) -> None:
+        """Forget all the index knows of ``iris``, then learn ``entities`` (some of them) with their ``names``.
+
+        The index ends as one built from scratch would be: that is how a graph whose small
+        files changed updates the index of its import (see :meth:`kg.graph.KnowledgeGraph._index`).
+
+        >>> fm = Entity("fb:fibromyalgia", "fibromyalgia", "condition", "https://w3id.org/fibro-b12/kg#fibromyalgia")
+        >>> index = NameIndex({fm.iri: fm}, [(fm.iri, "fibromyalgia", "label"), (fm.iri, "FM", "synonym")])
+        >>> index.replace({fm.iri}, {fm.iri: fm}, [(fm.iri, "fibromyalgia", "label")])
+        >>> index.lookup("FM") is None, index.lookup("fibromyalgia").id
+        (True, 'fb:fibromyalgia')
+        """
+        iris = set(iris)
+        gone = [pair for pair in self._display if pair[0] in iris]
+        keys = {key for _, key in gone}
+        for iri in iris:
+            old = self._entities.pop(iri, None)
+            if old is not None:
+                keys.update((normalise(old.id), normalise(iri)))
+            self._declared.pop(iri, None)
+        for pair in gone:
+            del self._display[pair]
+            del self._kind[pair]
+        for key in keys:
+            found = self._by_name.get(key)
+            if found is None:
+                continue
+            for iri in iris.intersection(found):
+                del found[iri]
+            if not found:
+                del self._by_name[key]
+        self._own = {key: iri for key, iri in self._own.items() if iri not in iris}
+        self._entities.update(entities)
+        self._learn(entities, names)
+        self._same = _same_concepts(self._own, self._declared)
+
+    @property
+    def entities(self) -> Mapping[str, Entity]:
+        """Every entity the index names, by IRI."""
+        return self._entities
 
     def _representative(self, iri: str) -> str:
         """The entity ``iri`` is the same concept as and gives way to (itself when none)."""
@@ -176,20 +223,17 @@ class NameIndex:
         return [SearchHit(self._entities[iri], display) for iri, (_, display) in ranked]
 
 
-def _same_concepts(entities: Mapping[str, Entity], declared: Mapping[str, set[str]]) -> dict[str, str]:
+def _same_concepts(own: Mapping[str, str], declared: Mapping[str, set[str]]) -> dict[str, str]:
     """Each entity that is another entity under a second name, mapped to that entity.
 
-    ``declared`` gives each entity's ``skos:exactMatch`` identifiers (normalised CURIEs). An
+    ``own`` maps each entity's normalised CURIE and IRI to it; ``declared`` gives each
+    entity's ``skos:exactMatch`` identifiers (normalised CURIEs). An
     entity ``a`` that declares ``b`` as its exact match (and is not declared back) takes
     ``b``'s place: that is how the HPO import reads a mapping, so a graph whose import
     predates the mapping answers as one made after it. Two entities that declare each
     other, or the same identifier, are one concept too; then the graph's own entity (in
     the ``fb:`` namespace) takes the other's place, and when neither or both are, neither.
     """
-    own: dict[str, str] = {}
-    for iri, entity in entities.items():
-        own[normalise(entity.id)] = iri
-        own[normalise(iri)] = iri
     points: set[tuple[str, str]] = set()
     holders: dict[str, set[str]] = defaultdict(set)
     for a, keys in declared.items():

@@ -204,44 +204,30 @@ def _negated(text: str, tokens, first: int) -> bool:
 _LEXICON_VERSION = "2"  # 2: names of an entity another is the same as lead to that one
 
 
-def _unpickled(path, kind: type):
-    """What the pickle at ``path`` holds when it is a ``kind``; None when there is none or it cannot be read."""
-    import pickle
-
-    if path is None or not path.exists():
-        return None
-    try:
-        found = pickle.loads(path.read_bytes())
-    except (OSError, EOFError, pickle.UnpicklingError, AttributeError, ImportError, TypeError):
-        return None
-    return found if isinstance(found, kind) else None
-
-
 def lexicon(g) -> Lexicon:
     """The lexicon of ``g``'s names, kept beside a store with a cache (keyed by its content and this code)."""
     import hashlib
-    import pickle
     from pathlib import Path
+
+    from .fileio import read_memo, write_memo
 
     cached = getattr(g, "_lexicon_memo", None)
     if cached is not None:
         return cached
     digest = hashlib.sha256((_LEXICON_VERSION + Path(__file__).read_text(encoding="utf-8")).encode()).hexdigest()[:16]
     cache = g.backend.cache_file("lexicon", digest) if hasattr(g.backend, "cache_file") else None
-    found = _unpickled(cache, Lexicon)
+    found = read_memo(cache, Lexicon)
     if found is None:
-        from .fileio import atomic_write
-
         # Stemming every name takes seconds with the HPO imported. The stems of the import's
         # names are kept beside its base store, so after `kg add` only new names are stemmed.
         layers = g.backend.layers() if hasattr(g.backend, "layers") else None
         memo = None if layers is None else layers[0].parent / f"{layers[0].name}-stems-{digest}.pickle"
-        kept = _unpickled(memo, dict)
+        kept = read_memo(memo, dict)
         keys = {} if kept is None else kept
         found = Lexicon(g._names.names(), keys)
         if memo is not None and kept is None:
-            atomic_write(memo, pickle.dumps(keys, protocol=pickle.HIGHEST_PROTOCOL))
+            write_memo(memo, keys)
         if cache is not None:
-            atomic_write(cache, pickle.dumps(found, protocol=pickle.HIGHEST_PROTOCOL))
+            write_memo(cache, found)
     g._lexicon_memo = found
     return found

@@ -189,7 +189,12 @@ def test_after_an_edit_the_name_index_is_the_one_a_full_read_gives(tmp_path, mon
     small.write_text(second, encoding="utf-8")
     kept = KnowledgeGraph.load([large, small], env="")
     reference = KnowledgeGraph.load([large, small], env="", backend="memory")
-    assert kept._entities == reference._entities
-    assert sorted(kept._names.names()) == sorted(reference._names.names())
+    for graph in (kept, KnowledgeGraph.load([large, small], env="")):  # the second from what the first kept
+        assert graph._entities == reference._entities
+        assert sorted(graph._names.names()) == sorted(reference._names.names())
+        index, whole = graph._names, reference._names
+        assert dict(index._by_name) == dict(whole._by_name) and index._same == whole._same
+        assert {k: v for k, v in index._declared.items() if v} == {k: v for k, v in whole._declared.items() if v}
     incremental = "complaint" not in second
     assert (read[0] is not None) == incremental  # only the described resources were read again
+    assert len(read) == 2  # that one, the reference; the graph after them read nothing
