@@ -10,11 +10,12 @@ import pytest
 
 
 def imported_modules(*args):
-    code = (
-        "import sys, runpy\n"
+    code = (  # main, not the console script's run: that ends the process before the list is printed
+        "import sys\n"
         f"sys.argv = ['kg', *{list(args)!r}]\n"
+        "from kg.cli import main\n"
         "try:\n"
-        "    runpy.run_module('kg', run_name='__main__')\n"
+        "    main()\n"
         "except SystemExit:\n"
         "    pass\n"
         "print('\\n'.join(sorted(sys.modules)), file=sys.stderr)\n"
