@@ -3,7 +3,7 @@
 import difflib
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 
 from .errors import AmbiguousEntity, UnknownEntity
 from .model import Entity, SearchHit
@@ -76,16 +76,13 @@ class NameIndex:
         self._display: dict[tuple[str, str], str] = {}
         self._kind: dict[tuple[str, str], int] = {}
         self._declared: dict[str, set[str]] = defaultdict(set)  # each entity's exactMatch identifiers
-        self._own: dict[str, str] = {}  # each entity's normalised CURIE and IRI, to it
         self._learn(entities, names)
-        self._same = _same_concepts(self._own, self._declared)
+        self._same = _same_concepts(self._owner, self._declared)
 
     def _learn(self, entities: Mapping[str, Entity], names: Iterable[tuple[str, str, str]]) -> None:
         for iri, entity in entities.items():
             self._add(iri, entity.id, "curie")
             self._add(iri, iri, "curie")
-            self._own[normalise(entity.id)] = iri
-            self._own[normalise(iri)] = iri
         for iri, name, kind in names:
             if iri not in self._entities:
                 continue
@@ -98,7 +95,7 @@ class NameIndex:
         """Forget all the index knows of ``iris``, then learn ``entities`` (some of them) with their ``names``.
 
         The index ends as one built from scratch would be: that is how a graph whose small
-        files changed updates the index of its import (see :meth:`kg.graph.KnowledgeGraph._index`).
+        files changed updates the index of its import (see :meth:`kg.graph.KnowledgeGraph._names_on_base`).
 
         >>> fm = Entity("fb:fibromyalgia", "fibromyalgia", "condition", "https://w3id.org/fibro-b12/kg#fibromyalgia")
         >>> index = NameIndex({fm.iri: fm}, [(fm.iri, "fibromyalgia", "label"), (fm.iri, "FM", "synonym")])
@@ -125,10 +122,16 @@ class NameIndex:
                 del found[iri]
             if not found:
                 del self._by_name[key]
-        self._own = {key: iri for key, iri in self._own.items() if iri not in iris}
         self._entities.update(entities)
         self._learn(entities, names)
-        self._same = _same_concepts(self._own, self._declared)
+        self._same = _same_concepts(self._owner, self._declared)
+
+    def _owner(self, key: str) -> str | None:
+        """The entity whose CURIE or IRI is ``key`` (normalised), if any."""
+        for iri in self._by_name.get(key, ()):
+            if normalise(iri) == key or normalise(self._entities[iri].id) == key:
+                return iri
+        return None
 
     @property
     def entities(self) -> Mapping[str, Entity]:
@@ -223,10 +226,10 @@ class NameIndex:
         return [SearchHit(self._entities[iri], display) for iri, (_, display) in ranked]
 
 
-def _same_concepts(own: Mapping[str, str], declared: Mapping[str, set[str]]) -> dict[str, str]:
+def _same_concepts(owner: Callable[[str], str | None], declared: Mapping[str, set[str]]) -> dict[str, str]:
     """Each entity that is another entity under a second name, mapped to that entity.
 
-    ``own`` maps each entity's normalised CURIE and IRI to it; ``declared`` gives each
+    ``owner`` gives the entity a normalised CURIE or IRI is the id of; ``declared`` gives each
     entity's ``skos:exactMatch`` identifiers (normalised CURIEs). An
     entity ``a`` that declares ``b`` as its exact match (and is not declared back) takes
     ``b``'s place: that is how the HPO import reads a mapping, so a graph whose import
@@ -239,7 +242,7 @@ def _same_concepts(own: Mapping[str, str], declared: Mapping[str, set[str]]) -> 
     for a, keys in declared.items():
         for key in keys:
             holders[key].add(a)
-            if (b := own.get(key)) is not None and b != a:
+            if (b := owner(key)) is not None and b != a:
                 points.add((a, b))
     pairs = {(a, b) for a, b in points} | {
         (a, b) for group in holders.values() for a in group for b in group if a != b}

@@ -155,10 +155,11 @@ IMPORT_LIKE = """@prefix fb: <https://w3id.org/fibro-b12/kg#> .
 
 
 @pytest.mark.parametrize("second", [
-    # a new entity, a synonym for an imported term, a label for the import's term
+    # a new entity (the same as an imported term), a synonym for an imported term
     '@prefix fb: <https://w3id.org/fibro-b12/kg#> .\n@prefix rdfs: <http://www.w3.org/2000/01/rdf-schema#> .\n'
     '@prefix skos: <http://www.w3.org/2004/02/skos/core#> .\n@prefix owl: <http://www.w3.org/2002/07/owl#> .\n'
-    'fb:toe-ache a fb:Symptom, owl:NamedIndividual ; rdfs:label "toe ache" .\n'
+    'fb:toe-ache a fb:Symptom, owl:NamedIndividual ; rdfs:label "toe ache" ;\n'
+    '  skos:exactMatch <http://purl.obolibrary.org/obo/HP_9000008> .\n'
     '<http://purl.obolibrary.org/obo/HP_9000007> skos:altLabel "seventh finding" .\n',
     # nothing at all: what the first file described must be read again without it
     "",
@@ -195,6 +196,8 @@ def test_after_an_edit_the_name_index_is_the_one_a_full_read_gives(tmp_path, mon
         index, whole = graph._names, reference._names
         assert dict(index._by_name) == dict(whole._by_name) and index._same == whole._same
         assert {k: v for k, v in index._declared.items() if v} == {k: v for k, v in whole._declared.items() if v}
+    if "exactMatch" in second:  # the imported term's names now lead to the entity that declares the match
+        assert kept.resolve("finding number 9000008").id == "fb:toe-ache"
     incremental = "complaint" not in second
     assert (read[0] is not None) == incremental  # only the described resources were read again
     assert len(read) == 2  # that one, the reference; the graph after them read nothing
