@@ -298,7 +298,7 @@ class KnowledgeGraph:
         else:
             phrases = self._lexicons.get(kind)
             if phrases is None:
-                phrases = self._lexicons[kind] = Lexicon(n for n in self._names.names() if n[0].kind == kind)
+                phrases = self._lexicons[kind] = Lexicon(self._names.names(kind))
         found = phrases.find(name)  # a phrase: word order, plurals, spellings (kg.text)
         if len(found) > 1:
             labels = tuple(f"{e.label} ({e.id})" for e in found)
