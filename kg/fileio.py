@@ -166,7 +166,6 @@ def remove_stale_temporaries(path: Path, older_than: float) -> list[Path]:
     return removed
 
 
-
 def read_memo(path: Path | None, kind: type = object):
     """What the pickle at ``path`` holds when it is a ``kind``; None when there is none, it
     cannot be read, or it holds something else (a file from other code, say).

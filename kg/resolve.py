@@ -57,7 +57,7 @@ class EntityTable(MutableMapping):
     (True, 1, 'condition')
     """
 
-    def __init__(self, entities: Mapping[str, Entity] = {}):
+    def __init__(self, entities: Mapping[str, Entity]):
         self._fields: dict[str, tuple[str, str, str, str, str]] = {}
         self.update(entities)
 
